@@ -32,7 +32,9 @@ endif()
 
 # snic_dtb(<target> <out.dtb> <in.dts>): compile a board description.
 function(snic_dtb target out in)
+  get_filename_component(dir ${out} DIRECTORY)
   add_custom_command(OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
     COMMAND ${DTC} -q -I dts -O dtb -o ${out} ${in}
     DEPENDS ${in}
     COMMENT "dtc ${in}")

@@ -12,7 +12,7 @@
  * and a syndrome (exactly which field or limit).  Syndromes are listed once, in
  * SNIC_IFC_SYNDROMES below, with their status and a sentence for people.
  *
- * Byte order.  Command fields (ids, counts, flags) are little-endian; use
+ * Mailboxes are 8-byte aligned.  Byte order.  Command fields (ids, counts, flags) are little-endian; use
  * snic_ifc_le16/32/64() to convert.  Values that are packet fields -- match
  * keys and masks, encap header templates, modify-header values -- are in
  * network byte order, laid out as in struct snic_ifc_match, so that a key is
@@ -206,6 +206,8 @@ enum snic_ifc_status {
 	X(RSVD_NOT_ZERO,             0x0005, BAD_PARAM,    "a reserved field is not zero") \
 	X(PERMISSION,                0x0006, PERMISSION,   "the issuing function may not use this command") \
 	X(OTHER_VPORT,               0x0007, PERMISSION,   "a VF may only address its own vport") \
+	X(MAILBOX_ALIGN,             0x0008, BAD_LENGTH,   "mailboxes must be 8-byte aligned") \
+	X(UNKNOWN_FUNCTION,          0x0009, PERMISSION,   "the issuing function does not exist on this board") \
 	/* e-switch */ \
 	X(ESW_MODE_INVALID,          0x0010, BAD_PARAM,    "e-switch mode is neither legacy nor switchdev") \
 	X(ESW_MODE_BUSY,             0x0011, BAD_STATE,    "e-switch mode cannot change while flow tables exist") \
@@ -246,7 +248,7 @@ enum snic_ifc_status {
 	X(ACT_COUNTER,               0x0059, BAD_RESOURCE, "counter is not allocated") \
 	X(ACT_MODIFY,                0x005a, BAD_RESOURCE, "modify-header context does not exist") \
 	X(ACT_DECAP_NO_TUNNEL,       0x005b, BAD_PARAM,    "decap needs the entry to match tun_type VXLAN exactly") \
-	X(ACT_POP_VLAN_COUNT,        0x005c, BAD_PARAM,    "pop VLAN count must be 0, 1 or 2") \
+	X(ACT_POP_VLAN_COUNT,        0x005c, BAD_PARAM,    "pop VLAN count must be 1 or 2 with POP_VLAN, 0 without") \
 	X(ACT_PUSH_VLAN_TPID,        0x005d, BAD_PARAM,    "push VLAN TPID must be 0x8100 or 0x88a8") \
 	X(ACT_PUSH_VLAN_TCI,         0x005e, BAD_PARAM,    "push VLAN TCI must not set the DEI bit") \
 	X(ACT_RSVD,                  0x005f, BAD_PARAM,    "action set has a non-zero reserved field or unused destination") \
@@ -627,12 +629,12 @@ struct snic_ifc_modify_vport_in {
 	X(TOO_BIG,       "frame larger than the firmware's frame buffer") \
 	X(RULE,          "dropped by a flow entry") \
 	X(TABLE_MISS,    "dropped by a table's miss behaviour") \
-	X(NO_ROOT,       "switchdev mode with no root table: to representor") \
 	X(TTL_EXPIRED,   "decrement TTL on TTL 0 or 1") \
 	X(NO_HEADROOM,   "push VLAN or encap would exceed the frame buffer") \
 	X(DECAP_NOT_TUNNEL, "decap on a packet that is not VXLAN") \
 	X(LEGACY_NO_DEST, "legacy mode: no vport for the destination MAC") \
-	X(LOOP,          "pipeline exceeded its stage budget")
+	X(LOOP,          "pipeline exceeded its stage budget") \
+	X(BAD_VPORT,     "frame from a vport that does not exist")
 
 enum snic_ifc_drop {
 	SNIC_DROP_NONE = 0,     /**< not dropped (index 0 of drops[] unused) */

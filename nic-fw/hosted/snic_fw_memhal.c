@@ -20,7 +20,10 @@ static void *mh_alloc(void *ctx, size_t size)
 	struct snic_fw_memhal *m = ctx;
 	void *p;
 
+	m->alloc_calls++;
 	if (m->n_regions == sizeof(m->regions) / sizeof(m->regions[0]))
+		return NULL;
+	if (m->mem_limit && m->bytes_allocated + size > m->mem_limit)
 		return NULL;
 	if (size >= MH_MMAP_MIN) {
 		/* anonymous mmap: zeroed, page aligned, backed only when used */

@@ -43,6 +43,8 @@ struct snic_fw_memhal {
 	struct { void *p; size_t size; } regions[64];
 	size_t n_regions;
 	uint64_t bytes_allocated;
+	uint64_t mem_limit;           /**< refuse allocations beyond (0: none) */
+	uint64_t alloc_calls;         /**< mem_alloc calls so far */
 };
 
 void snic_fw_memhal_init(struct snic_fw_memhal *m);

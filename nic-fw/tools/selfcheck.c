@@ -90,10 +90,11 @@ static void print_caps(struct snic_fwc *c)
 	}
 }
 
-/* A UDP/IPv4 frame from VF0 (MAC from the board) to a remote VM. */
-static size_t vm_frame(uint8_t *f, const uint8_t *src_mac)
+static const uint8_t remote_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x0b, 0x01 };
+
+/* A UDP/IPv4 frame between VF0's VM and a remote VM. */
+static size_t vm_frame(uint8_t *f, const uint8_t *src_mac, const uint8_t *dst_mac)
 {
-	static const uint8_t dst_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x0b, 0x01 };
 	static const char payload[] = "snic self-check payload";
 	size_t plen = sizeof(payload), ulen = 8 + plen, iplen = 20 + ulen;
 	uint32_t sum = 0;
@@ -275,7 +276,8 @@ int main(int argc, char **argv)
 
 	/* ---- traffic ---- */
 	uint8_t frame[256], wire[512];
-	size_t flen = vm_frame(frame, vq.ctx.mac), wlen = 0;
+	uint8_t reply[256];
+	size_t flen = vm_frame(frame, vq.ctx.mac, remote_mac), wlen = 0;
 	struct snic_ifc_match k;
 	struct snic_fw_pkt_cfg pcfg = { (uint16_t)b->vxlan_port };
 
@@ -299,14 +301,17 @@ int main(int argc, char **argv)
 		check(ntohs(k.outer.tp_src) >= 49152, "UDP source port is in 49152-65535");
 	}
 
-	printf("the same VXLAN frame arrives from the wire:\n");
+	printf("the remote VM answers through the tunnel (VXLAN from the wire):\n");
+	/* same outer headers and length; the inner frame is the reply */
+	vm_frame(reply, remote_mac, vq.ctx.mac);
+	memcpy(wire + 50, reply, flen);
 	snic_fw_memhal_clear(&hal);
 	snic_fw_rx(fw, up, wire, (uint32_t)wlen);
 	check(hal.n_frames == 1 && hal.frames[0].q == SNIC_FW_TX_VPORT &&
 	      hal.frames[0].vport == vf0, "exactly one frame goes to VF0");
 	check(hal.n_frames == 1 && hal.frames[0].len == flen &&
-	      memcmp(hal.frames[0].data, frame, flen) == 0,
-	      "VF0 receives the original frame, byte for byte");
+	      memcmp(hal.frames[0].data, reply, flen) == 0,
+	      "VF0 receives the inner frame, byte for byte");
 
 	printf("a frame no rule matches arrives from the wire:\n");
 	snic_fw_memhal_clear(&hal);

@@ -3,7 +3,7 @@ set(SNIC_SMALL_BOARD_DTB ${PROJECT_BINARY_DIR}/tests/fixtures/small.dtb)
 snic_dtb(snic_board_small ${SNIC_SMALL_BOARD_DTB}
          ${PROJECT_SOURCE_DIR}/tests/fixtures/boards/small.dts)
 
-foreach(t test_fw_model test_fw_cmds)
+foreach(t test_fw_model test_fw_cmds test_fw_board test_fw_pipeline)
   snic_test(NAME ${t} SOURCES ${t}.c LIBS snic_fw_hosted LABELS unit)
   target_compile_definitions(${t} PRIVATE
     SNIC_SMALL_BOARD="${SNIC_SMALL_BOARD_DTB}"

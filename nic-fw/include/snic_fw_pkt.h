@@ -59,7 +59,8 @@ struct snic_fw_buf {
  * and, if not first, no L4), IPv6 (hop-by-hop, routing, fragment, destination
  * options and AH extension headers skipped, at most 8), ARP (Ethernet/IPv4),
  * TCP, UDP, ICMP, ICMPv6, and VXLAN on UDP to cfg->vxlan_port with the inner
- * frame parsed into key->inner (not further tunnels).
+ * frame parsed into key->inner (not further tunnels; an IP fragment is never
+ * taken for a tunnel, since its inner frame is incomplete).
  *
  * @return 0, or the reason the frame is malformed (SNIC_DROP_RUNT ...
  *         SNIC_DROP_BAD_VXLAN).

@@ -492,25 +492,44 @@ enum snic_ifc_modify_op {
 	SNIC_MOD_SET = 1,       /**< field = value */
 	SNIC_MOD_ADD = 2,       /**< field += value (mod 2^width); TTL only */
 };
+/*
+ * X(name, value, width, text): the fields modify-header ops can write, with
+ * their width in bits (a SET value must fit it).
+ */
+#define SNIC_IFC_MODIFY_FIELDS(X) \
+	X(DMAC,     1,  48, "destination MAC") \
+	X(SMAC,     2,  48, "source MAC") \
+	X(VLAN_VID, 3,  12, "outer VLAN id; no-op when untagged") \
+	X(VLAN_PCP, 4,   3, "outer VLAN priority; no-op when untagged") \
+	X(IPV4_SRC, 5,  32, "IPv4 source; IPv4 and L4 checksums fixed") \
+	X(IPV4_DST, 6,  32, "IPv4 destination; IPv4 and L4 checksums fixed") \
+	X(IP_DSCP,  7,   6, "DSCP of IPv4 or IPv6 (ECN kept)") \
+	X(IP_TTL,   8,   8, "IPv4 TTL or IPv6 hop limit; ADD 0xff is decrement " \
+			    "TTL, which drops a TTL 0 or 1 packet (TTL_EXPIRED)") \
+	X(TP_SRC,   9,  16, "TCP/UDP source port; checksum fixed") \
+	X(TP_DST,   10, 16, "TCP/UDP destination port; checksum fixed") \
+	X(REG0,     11, 32, "metadata register 0") \
+	X(REG1,     12, 32, "metadata register 1") \
+	X(REG2,     13, 32, "metadata register 2") \
+	X(REG3,     14, 32, "metadata register 3")
+
 enum snic_ifc_modify_field {
-	SNIC_FIELD_DMAC = 1,    /**< 48 bits */
-	SNIC_FIELD_SMAC,        /**< 48 bits */
-	SNIC_FIELD_VLAN_VID,    /**< 12 bits, outer tag; no-op when untagged */
-	SNIC_FIELD_VLAN_PCP,    /**< 3 bits, outer tag; no-op when untagged */
-	SNIC_FIELD_IPV4_SRC,    /**< 32 bits; IPv4 and L4 checksums fixed */
-	SNIC_FIELD_IPV4_DST,    /**< 32 bits; IPv4 and L4 checksums fixed */
-	SNIC_FIELD_IP_DSCP,     /**< 6 bits, IPv4 or IPv6 */
-	SNIC_FIELD_IP_TTL,      /**< 8 bits, IPv4 TTL or IPv6 hop limit;
-	                             ADD 0xff is "decrement TTL": a packet whose
-	                             TTL is 0 or 1 is dropped (ttl_expired) */
-	SNIC_FIELD_TP_SRC,      /**< 16 bits, TCP/UDP; checksum fixed */
-	SNIC_FIELD_TP_DST,      /**< 16 bits, TCP/UDP; checksum fixed */
-	SNIC_FIELD_REG0,        /**< 32 bits, metadata register 0 */
-	SNIC_FIELD_REG1,
-	SNIC_FIELD_REG2,
-	SNIC_FIELD_REG3,
+#define SNIC_IFC_FIELD_ENUM(name, val, width, text) SNIC_FIELD_##name = val,
+	SNIC_IFC_MODIFY_FIELDS(SNIC_IFC_FIELD_ENUM)
+#undef SNIC_IFC_FIELD_ENUM
 	SNIC_FIELD_MAX_
 };
+
+/** Width in bits of a modify field; 0 for a value that names no field. */
+static inline unsigned snic_ifc_field_width(unsigned field)
+{
+	switch (field) {
+#define SNIC_IFC_FIELD_W(name, val, width, text) case val: return width;
+	SNIC_IFC_MODIFY_FIELDS(SNIC_IFC_FIELD_W)
+#undef SNIC_IFC_FIELD_W
+	default: return 0;
+	}
+}
 struct snic_ifc_modify_op_desc {
 	uint8_t  op;            /**< enum snic_ifc_modify_op */
 	uint8_t  field;         /**< enum snic_ifc_modify_field */

@@ -199,16 +199,6 @@ int snic_fw_pkt_pop_vlan(struct snic_fw_buf *b)
 
 /* ---- modify header ----------------------------------------------------- */
 
-/* Width in bits of each modify field; 0: not a field. */
-static const uint8_t field_width[SNIC_FIELD_MAX_] = {
-	[SNIC_FIELD_DMAC] = 48,     [SNIC_FIELD_SMAC] = 48,
-	[SNIC_FIELD_VLAN_VID] = 12, [SNIC_FIELD_VLAN_PCP] = 3,
-	[SNIC_FIELD_IPV4_SRC] = 32, [SNIC_FIELD_IPV4_DST] = 32,
-	[SNIC_FIELD_IP_DSCP] = 6,   [SNIC_FIELD_IP_TTL] = 8,
-	[SNIC_FIELD_TP_SRC] = 16,   [SNIC_FIELD_TP_DST] = 16,
-	[SNIC_FIELD_REG0] = 32,     [SNIC_FIELD_REG1] = 32,
-	[SNIC_FIELD_REG2] = 32,     [SNIC_FIELD_REG3] = 32,
-};
 
 /* The op's value: 8 bytes, network order. */
 static uint64_t op_value(const struct snic_ifc_modify_op_desc *op)
@@ -223,11 +213,11 @@ uint32_t snic_fw_pkt_check_modify(const struct snic_ifc_modify_op_desc *op)
 	if (op->rsvd || op->rsvd1 ||
 	    (op->op != SNIC_MOD_SET && op->op != SNIC_MOD_ADD))
 		return SNIC_SYN_MODIFY_OP;
-	if (op->field >= SNIC_FIELD_MAX_ || !field_width[op->field])
+	if (!snic_ifc_field_width(op->field))
 		return SNIC_SYN_MODIFY_FIELD;
 	if (op->op == SNIC_MOD_ADD && op->field != SNIC_FIELD_IP_TTL)
 		return SNIC_SYN_MODIFY_FIELD;
-	w = field_width[op->field];
+	w = snic_ifc_field_width(op->field);
 	if (op_value(op) >> w)
 		return SNIC_SYN_MODIFY_VALUE;
 	return 0;

@@ -21,6 +21,7 @@
 
 #include "snic_fw_pkt.h"
 #include "../unit/pkt_frames.h"
+#include "../unit/pkt_model.h"
 
 #define HEAD 128u
 #define TAIL 16u
@@ -200,71 +201,6 @@ static void check_push_pop(const uint8_t *frame, uint32_t len,
 	free(f.mem);
 }
 
-static const uint8_t width[SNIC_FIELD_MAX_] = {
-	[SNIC_FIELD_DMAC] = 48, [SNIC_FIELD_SMAC] = 48,
-	[SNIC_FIELD_VLAN_VID] = 12, [SNIC_FIELD_VLAN_PCP] = 3,
-	[SNIC_FIELD_IPV4_SRC] = 32, [SNIC_FIELD_IPV4_DST] = 32,
-	[SNIC_FIELD_IP_DSCP] = 6, [SNIC_FIELD_IP_TTL] = 8,
-	[SNIC_FIELD_TP_SRC] = 16, [SNIC_FIELD_TP_DST] = 16,
-	[SNIC_FIELD_REG0] = 32, [SNIC_FIELD_REG1] = 32,
-	[SNIC_FIELD_REG2] = 32, [SNIC_FIELD_REG3] = 32,
-};
-
-/* What an op does to a parsed key (the outer headers and the registers). */
-static int model(struct snic_ifc_match *k, uint8_t op, uint8_t field,
-		 uint64_t v)
-{
-	struct snic_ifc_hdrs *h = &k->outer;
-	uint16_t et = ntohs(h->ethertype), tci = ntohs(h->vlan_tci[0]);
-	bool ip = et == 0x0800 || et == 0x86dd;
-	bool l4 = ip && (h->ip_proto == 6 || h->ip_proto == 17) &&
-		  !(h->ip_frag & SNIC_IFC_FRAG_LATER);
-
-	switch (field) {
-	case SNIC_FIELD_DMAC:
-	case SNIC_FIELD_SMAC:
-		for (int i = 5; i >= 0; i--, v >>= 8)
-			(field == SNIC_FIELD_DMAC ? h->dmac : h->smac)[i] =
-				(uint8_t)v;
-		break;
-	case SNIC_FIELD_VLAN_VID:
-		if (tci)
-			h->vlan_tci[0] = htons((uint16_t)((tci & 0xf000) | v));
-		break;
-	case SNIC_FIELD_VLAN_PCP:
-		if (tci)
-			h->vlan_tci[0] = htons((uint16_t)((tci & 0x1fff) | v << 13));
-		break;
-	case SNIC_FIELD_IPV4_SRC:
-	case SNIC_FIELD_IPV4_DST:
-		if (et == 0x0800)
-			(field == SNIC_FIELD_IPV4_SRC ? h->ip_src : h->ip_dst)[0] =
-				htonl((uint32_t)v);
-		break;
-	case SNIC_FIELD_IP_DSCP:
-		if (ip)
-			h->ip_tos = (uint8_t)(v << 2 | (h->ip_tos & 3));
-		break;
-	case SNIC_FIELD_IP_TTL:
-		if (!ip)
-			break;
-		if (op == SNIC_MOD_ADD && v == 0xff && h->ip_ttl <= 1)
-			return SNIC_DROP_TTL_EXPIRED;
-		h->ip_ttl = (uint8_t)(op == SNIC_MOD_ADD ? h->ip_ttl + v : v);
-		break;
-	case SNIC_FIELD_TP_SRC:
-	case SNIC_FIELD_TP_DST:
-		if (l4)
-			*(field == SNIC_FIELD_TP_SRC ? &h->tp_src : &h->tp_dst) =
-				htons((uint16_t)v);
-		break;
-	default:
-		k->reg[field - SNIC_FIELD_REG0] = htonl((uint32_t)v);
-		break;
-	}
-	return 0;
-}
-
 /*
  * IPv6 UDP with a zero checksum: illegal but for tunnels (RFC 6935); the
  * library leaves a zero checksum alone, the oracle (ref_csums_ok) judges
@@ -294,7 +230,7 @@ static void check_modify(const uint8_t *frame, uint32_t len,
 	for (int i = 7; i >= 0; i--)
 		d.value[i] = (uint8_t)(v >> (8 * (7 - i)));
 	INVARIANT(snic_fw_pkt_check_modify(&d) == 0);
-	want_rc = model(&want, op, field, v);
+	want_rc = pkt_model_modify(&want, op, field, v);
 	fb_new(&f, frame, len);
 	got = *k;
 	rc = snic_fw_pkt_modify(&f.b, &got, &d);
@@ -386,7 +322,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (uint8_t f = SNIC_FIELD_DMAC; f < SNIC_FIELD_MAX_; f++) {
 		uint64_t v = input_u64(data, size, f * 5u);
 
-		v &= (1ull << width[f]) - 1;
+		v &= (1ull << snic_ifc_field_width(f)) - 1;
 		check_modify(data, len, &k, f, SNIC_MOD_SET, v);
 	}
 	check_modify(data, len, &k, SNIC_FIELD_IP_TTL, SNIC_MOD_ADD, 0xff);

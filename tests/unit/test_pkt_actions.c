@@ -10,6 +10,7 @@
 
 #include "snic_fw_pkt.h"
 #include "snic_test.h"
+#include "pkt_model.h"
 #include "pkt_frames.h"
 
 static const uint8_t DMAC[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
@@ -670,76 +671,6 @@ static struct snic_ifc_modify_op_desc mkop(uint8_t op, uint8_t field,
 	return d;
 }
 
-static const uint8_t field_bits[SNIC_FIELD_MAX_] = {
-	[SNIC_FIELD_DMAC] = 48, [SNIC_FIELD_SMAC] = 48,
-	[SNIC_FIELD_VLAN_VID] = 12, [SNIC_FIELD_VLAN_PCP] = 3,
-	[SNIC_FIELD_IPV4_SRC] = 32, [SNIC_FIELD_IPV4_DST] = 32,
-	[SNIC_FIELD_IP_DSCP] = 6, [SNIC_FIELD_IP_TTL] = 8,
-	[SNIC_FIELD_TP_SRC] = 16, [SNIC_FIELD_TP_DST] = 16,
-	[SNIC_FIELD_REG0] = 32, [SNIC_FIELD_REG1] = 32,
-	[SNIC_FIELD_REG2] = 32, [SNIC_FIELD_REG3] = 32,
-};
-
-/* The model: what an op does to a parsed key.  Returns the drop reason. */
-static int model(struct snic_ifc_match *k, uint8_t op, uint8_t field,
-		 uint64_t v)
-{
-	struct snic_ifc_hdrs *h = &k->outer;
-	uint16_t et = ntohs(h->ethertype);
-	bool ip = et == 0x0800 || et == 0x86dd;
-	bool l4 = ip && (h->ip_proto == 6 || h->ip_proto == 17) &&
-		  !(h->ip_frag & SNIC_IFC_FRAG_LATER);
-	uint16_t tci = ntohs(h->vlan_tci[0]);
-
-	switch (field) {
-	case SNIC_FIELD_DMAC:
-	case SNIC_FIELD_SMAC:
-		for (int i = 5; i >= 0; i--, v >>= 8)
-			(field == SNIC_FIELD_DMAC ? h->dmac : h->smac)[i] =
-				(uint8_t)v;
-		break;
-	case SNIC_FIELD_VLAN_VID:
-		if (tci)
-			h->vlan_tci[0] = htons((uint16_t)((tci & 0xf000) | v));
-		break;
-	case SNIC_FIELD_VLAN_PCP:
-		if (tci)
-			h->vlan_tci[0] = htons((uint16_t)((tci & 0x1fff) | v << 13));
-		break;
-	case SNIC_FIELD_IPV4_SRC:
-		if (et == 0x0800)
-			h->ip_src[0] = htonl((uint32_t)v);
-		break;
-	case SNIC_FIELD_IPV4_DST:
-		if (et == 0x0800)
-			h->ip_dst[0] = htonl((uint32_t)v);
-		break;
-	case SNIC_FIELD_IP_DSCP:
-		if (ip)
-			h->ip_tos = (uint8_t)(v << 2 | (h->ip_tos & 3));
-		break;
-	case SNIC_FIELD_IP_TTL:
-		if (!ip)
-			break;
-		if (op == SNIC_MOD_ADD && v == 0xff && h->ip_ttl <= 1)
-			return SNIC_DROP_TTL_EXPIRED;
-		h->ip_ttl = (uint8_t)(op == SNIC_MOD_ADD ? h->ip_ttl + v : v);
-		break;
-	case SNIC_FIELD_TP_SRC:
-		if (l4)
-			h->tp_src = htons((uint16_t)v);
-		break;
-	case SNIC_FIELD_TP_DST:
-		if (l4)
-			h->tp_dst = htons((uint16_t)v);
-		break;
-	default:
-		k->reg[field - SNIC_FIELD_REG0] = htonl((uint32_t)v);
-		break;
-	}
-	return 0;
-}
-
 static unsigned n_diff(const uint8_t *a, const uint8_t *b, uint32_t n)
 {
 	unsigned d = 0;
@@ -767,7 +698,7 @@ static void check_op(struct tf *t, uint8_t op, uint8_t field, uint64_t v,
 	SNIC_REQUIRE(parse_exact_ok(t, &k), "%s parses", what);
 	csum_before = ref_csums_ok(tf_data(t), t->len);
 	want = k;
-	want_rc = model(&want, op, field, v);
+	want_rc = pkt_model_modify(&want, op, field, v);
 	SNIC_CHECK_EQ(snic_fw_pkt_check_modify(&d), 0, "valid op");
 
 	pbuf_new(&p, tf_data(t), t->len, 0, 0);
@@ -953,7 +884,7 @@ static void test_modify_random(void)
 			uint8_t f = (uint8_t)(1 + rnd() % (SNIC_FIELD_MAX_ - 1));
 			uint8_t op = f == SNIC_FIELD_IP_TTL && (rnd() & 1) ?
 				     SNIC_MOD_ADD : SNIC_MOD_SET;
-			uint64_t v = rnd() & ((1ull << field_bits[f]) - 1);
+			uint64_t v = rnd() & ((1ull << snic_ifc_field_width(f)) - 1);
 			struct snic_ifc_modify_op_desc d = mkop(op, f, v);
 			struct snic_ifc_match k;
 			struct snic_fw_buf b;
@@ -974,7 +905,7 @@ static void test_check_modify(void)
 	struct snic_ifc_modify_op_desc d;
 
 	for (uint8_t f = SNIC_FIELD_DMAC; f < SNIC_FIELD_MAX_; f++) {
-		uint64_t max = (1ull << field_bits[f]) - 1;
+		uint64_t max = (1ull << snic_ifc_field_width(f)) - 1;
 
 		d = mkop(SNIC_MOD_SET, f, max);
 		SNIC_CHECK_EQ(snic_fw_pkt_check_modify(&d), 0, "max value");

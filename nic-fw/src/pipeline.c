@@ -29,6 +29,20 @@ static void drop(struct snic_fw *fw, uint32_t reason)
 	fw->drops[reason < SNIC_DROP_MAX_ ? reason : 0]++;
 }
 
+/* A frame from the platform: from a vport that exists, and fits. */
+static bool frame_ok(struct snic_fw *fw, uint16_t vport, uint32_t len)
+{
+	if (!snic_fw_vport_valid(fw, vport)) {
+		drop(fw, SNIC_DROP_BAD_VPORT);
+		return false;
+	}
+	if (len > SNIC_FW_MAX_FRAME) {
+		drop(fw, SNIC_DROP_TOO_BIG);
+		return false;
+	}
+	return true;
+}
+
 static void buf_load(struct snic_fw *fw, struct snic_fw_buf *b,
 		     const uint8_t *frame, uint32_t len)
 {
@@ -216,14 +230,8 @@ void snic_fw_rx(struct snic_fw *fw, uint16_t vport, const uint8_t *frame,
 	int rc;
 
 	fw->rx_packets++;
-	if (!snic_fw_vport_valid(fw, vport)) {
-		drop(fw, SNIC_DROP_BAD_VPORT);
+	if (!frame_ok(fw, vport, len))
 		return;
-	}
-	if (len > SNIC_FW_MAX_FRAME) {
-		drop(fw, SNIC_DROP_TOO_BIG);
-		return;
-	}
 	buf_load(fw, &p.b, frame, len);
 	if (!fw_vport_ingress(fw, fw_vport(fw, vport), &p.b))
 		return;
@@ -249,14 +257,8 @@ void snic_fw_rep_tx(struct snic_fw *fw, uint16_t vport, const uint8_t *frame,
 {
 	struct snic_fw_buf b;
 
-	if (!snic_fw_vport_valid(fw, vport)) {
-		drop(fw, SNIC_DROP_BAD_VPORT);
+	if (!frame_ok(fw, vport, len))
 		return;
-	}
-	if (len > SNIC_FW_MAX_FRAME) {
-		drop(fw, SNIC_DROP_TOO_BIG);
-		return;
-	}
 	buf_load(fw, &b, frame, len);
 	fw_vport_deliver(fw, vport, &b);
 }

@@ -144,7 +144,7 @@ bool fw_vport_ingress(struct snic_fw *fw, struct fw_vport *vp,
 		vp->st.drop_link++;
 		return false;
 	}
-	if (SNIC_IFC_VPORT_IS_VF(vp->id) && !SNIC_IFC_VPORT_IS_UPLINK(vp->id)) {
+	if (SNIC_IFC_VPORT_IS_VF(vp->id)) {
 		static const uint8_t zero_mac[6];
 
 		if (x->max_rate && !rate_ok(fw, vp, b->len)) {
@@ -186,8 +186,7 @@ void fw_vport_deliver(struct snic_fw *fw, uint16_t vport, struct snic_fw_buf *b)
 		vp->st.drop_link++;
 		return;
 	}
-	if (SNIC_IFC_VPORT_IS_VF(vport) && !SNIC_IFC_VPORT_IS_UPLINK(vport) &&
-	    vp->ctx.vlan) {
+	if (SNIC_IFC_VPORT_IS_VF(vport) && vp->ctx.vlan) {
 		uint16_t tci;
 
 		if (b->len < ETH_HLEN + 4 || b->data[12] != 0x81 || b->data[13] != 0)

@@ -19,6 +19,12 @@ endif()
 if(SNIC_FUZZ AND NOT CMAKE_C_COMPILER_ID STREQUAL "Clang")
   message(FATAL_ERROR "SNIC_FUZZ=ON needs clang: configure with CC=clang")
 endif()
+if(SNIC_FUZZ)
+  # Coverage instrumentation everywhere, so libFuzzer sees into the
+  # libraries a fuzz target calls, not just the target's own file.
+  add_compile_options(-fsanitize=fuzzer-no-link)
+  add_link_options(-fsanitize=fuzzer-no-link)
+endif()
 
 find_program(DTC dtc)
 if(NOT DTC)

@@ -72,9 +72,13 @@ uint32_t snic_fwc_exec(struct snic_fwc *c, const void *in, size_t in_len,
 	struct snic_ifc_out_hdr *oh = (struct snic_ifc_out_hdr *)c->out;
 	size_t n;
 
-	if (in != c->in)
-		memcpy(c->in, in, in_len);
 	c->last_opcode = LE16(ih->opcode);
+	if (in_len > sizeof(c->in)) {
+		c->last_status = 0xff;
+		return c->last_syndrome = SNIC_FWC_ETRANSPORT;
+	}
+	if (in != c->in)
+		memmove(c->in, in, in_len);
 	n = c->exec(c->ctx, c->in, in_len, c->out, sizeof(c->out));
 	if (n < sizeof(*oh)) {
 		c->last_status = 0xff;

@@ -9,11 +9,12 @@
 #define CAPS_MAX 4096u
 #define FRAME_BUF (SNIC_FW_HEADROOM + SNIC_FW_MAX_FRAME + 64u)
 
-static uint32_t n_buckets(uint32_t entries)
+/* Hash slots: a power of two at least twice the entries (load <= 1/2). */
+static uint64_t n_slots(uint32_t entries)
 {
-	uint32_t n = 16;
+	uint64_t n = 16;
 
-	while (n < entries)
+	while (n < 2ull * entries)
 		n <<= 1;
 	return n;
 }
@@ -29,7 +30,7 @@ static void pool_sizes(const struct snic_fw_board *b, uint64_t sz[14])
 		(uint64_t)b->max_tables * 4u;                  /* order + ids */
 	sz[3] = (uint64_t)b->max_groups * (sizeof(struct fw_group) + 4u);
 	sz[4] = (uint64_t)b->max_entries * sizeof(struct fw_entry);
-	sz[5] = (uint64_t)n_buckets(b->max_entries) * 4u;
+	sz[5] = n_slots(b->max_entries) * sizeof(struct fw_slot);
 	sz[6] = (uint64_t)b->max_encap * (sizeof(struct fw_reformat) + 4u);
 	sz[7] = (uint64_t)b->max_modify * (sizeof(struct fw_modify) + 4u);
 	sz[8] = (uint64_t)b->max_counters * sizeof(struct fw_counter);
@@ -146,9 +147,9 @@ int snic_fw_boot(const void *fdt, size_t fdt_len, const struct snic_fw_hal *hal,
 		    (uint32_t *)(p + (uint64_t)b.max_groups * sizeof(struct fw_group)),
 		    b.max_groups);
 
-	if (!(fw->entries = fw_alloc(fw, sz[4])) || !(fw->buckets = fw_alloc(fw, sz[5])))
+	if (!(fw->entries = fw_alloc(fw, sz[4])) || !(fw->slots = fw_alloc(fw, sz[5])))
 		goto nomem;
-	fw->bucket_mask = n_buckets(b.max_entries) - 1;
+	fw->slot_mask = (uint32_t)(n_slots(b.max_entries) - 1);
 
 	if (!(p = fw_alloc(fw, sz[6])))
 		goto nomem;

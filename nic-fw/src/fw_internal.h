@@ -10,8 +10,11 @@
  *   groups[max_groups]          mask as words + the list of non-zero words
  *   entries[max_entries]        allocated from a free list, then a high-water
  *                               mark, so boot touches none of them
- *   buckets[pow2 >= entries]    one hash table for all groups: an entry is
- *                               found by hash(group id, masked key)
+ *   slots[pow2 >= 2 x entries]  one open-addressing hash table for all
+ *                               groups: an entry is found by hash(group id,
+ *                               masked key); each slot keeps the hash next
+ *                               to the entry id, so a probe reads no entry
+ *                               unless the hash matches
  *   counters, reformat, modify  fixed pools with reference counts
  *   vports[1 + n_vfs + n_uplinks]  PF, VFs, uplinks
  *
@@ -84,13 +87,18 @@ struct fw_group {
 };
 
 struct fw_entry {
-	uint32_t hnext;          /* next entry id + 1 in the bucket, 0 = end;
-	                            free list link when free */
+	uint32_t next_free;      /* free list link (entry id + 1) when free */
 	uint32_t group;          /* group id + 1, 0 = free */
 	uint32_t prio;
 	uint32_t hash;
 	union fw_key value;      /* already masked */
 	struct fw_actions act;
+};
+
+/** A hash table slot: empty when id1 == 0. */
+struct fw_slot {
+	uint32_t hash;
+	uint32_t id1;            /* entry id + 1 */
 };
 
 struct fw_reformat {
@@ -151,8 +159,8 @@ struct snic_fw {
 	uint32_t entry_hwm;              /* entries [0, hwm) have been used */
 	uint32_t entry_free;             /* free list head id + 1 */
 	uint32_t n_entries;
-	uint32_t *buckets;               /* entry id + 1 */
-	uint32_t bucket_mask;
+	struct fw_slot *slots;
+	uint32_t slot_mask;
 
 	struct fw_reformat *reformats;
 	struct fw_idpool reformat_ids;
@@ -196,9 +204,6 @@ void fw_table_destroy(struct snic_fw *fw, uint32_t id);
 uint32_t fw_group_create(struct snic_fw *fw, uint32_t table,
 			 const union fw_key *mask);
 void fw_group_destroy(struct snic_fw *fw, uint32_t id);
-/** Hash of the key masked by the group, and the masked words in out. */
-uint32_t fw_group_hash(const struct fw_group *g, uint32_t gid,
-		       const union fw_key *key);
 /** An entry in group with the same masked value and priority, or FW_NONE. */
 uint32_t fw_entry_find(const struct snic_fw *fw, uint32_t gid,
 		       const union fw_key *value, uint32_t prio);

@@ -3,11 +3,18 @@
  * steer.c - flow tables, groups and entries, and the lookup.
  *
  * Tuple-space search: each group is one mask; its entries sit in a single
- * hash table shared by all groups, keyed by hash(group id, masked key), so
- * insert and delete are O(1) and a lookup costs one hash probe per group
- * visited.  A table keeps its groups sorted by the best (lowest) priority
- * they may hold; the lookup stops as soon as the next group cannot beat the
- * best entry found, so high-priority groups shadow the rest for free.
+ * open-addressing hash table (linear probing, at most half full) shared by
+ * all groups, keyed by hash(group id, masked key), so insert and delete are
+ * O(1) expected and a lookup costs one probe per group visited.  A slot holds
+ * the entry's hash next to its id, so a probe touches an entry only when the
+ * hash matches: one cache line per group, and the lines of the next groups
+ * are prefetched while the current one is compared, so the memory latency of
+ * the groups overlaps.  A table keeps its groups sorted by the best (lowest)
+ * priority they may hold; the lookup stops as soon as the next group cannot
+ * beat the best entry found, so high-priority groups shadow the rest.
+ *
+ * Deletion shifts the following slots of the cluster back (no tombstones),
+ * so the table never degrades with churn.
  *
  * The per-group bound is a lower bound, not exact: deleting an entry never
  * raises it (that would need a scan); it resets when the group empties.  A
@@ -137,21 +144,20 @@ void fw_group_destroy(struct snic_fw *fw, uint32_t id)
 	fw_idpool_put(&fw->group_ids, id);
 }
 
-/* Masked words of key under g, packed in tmp; returns the hash. */
-static inline uint32_t group_hash(const struct fw_group *g, uint32_t gid,
-				  const union fw_key *key, uint64_t *tmp)
+/* Masked words of key under g, packed in tmp. */
+static inline void group_masked(const struct fw_group *g, const union fw_key *key,
+				uint64_t *tmp)
 {
 	for (unsigned i = 0; i < g->n_words; i++)
 		tmp[i] = key->w[g->words[i]] & g->mask.w[g->words[i]];
-	return (uint32_t)snic_fw_hash_words(tmp, g->n_words, 0x5eed0000ull + gid);
 }
 
-uint32_t fw_group_hash(const struct fw_group *g, uint32_t gid,
-		       const union fw_key *key)
+/* Masked words in tmp, and their hash (seeded by the group id). */
+static inline uint32_t group_hash(const struct fw_group *g, uint32_t gid,
+				  const union fw_key *key, uint64_t *tmp)
 {
-	uint64_t tmp[FW_W];
-
-	return group_hash(g, gid, key, tmp);
+	group_masked(g, key, tmp);
+	return (uint32_t)snic_fw_hash_words(tmp, g->n_words, 0x5eed0000ull + gid);
 }
 
 static inline bool entry_matches(const struct fw_entry *e,
@@ -177,14 +183,50 @@ uint32_t fw_entry_find(const struct snic_fw *fw, uint32_t gid,
 	uint64_t tmp[FW_W];
 	uint32_t h = group_hash(g, gid, value, tmp);
 
-	for (uint32_t e1 = fw->buckets[h & fw->bucket_mask]; e1; ) {
-		const struct fw_entry *e = &fw->entries[e1 - 1];
-		if (e->hash == h && e->group == gid + 1 && e->prio == prio &&
-		    entry_matches(e, g, tmp))
-			return e1 - 1;
-		e1 = e->hnext;
+	for (uint32_t i = h & fw->slot_mask; fw->slots[i].id1;
+	     i = (i + 1) & fw->slot_mask) {
+		const struct fw_entry *e;
+
+		if (fw->slots[i].hash != h)
+			continue;
+		e = &fw->entries[fw->slots[i].id1 - 1];
+		if (e->group == gid + 1 && e->prio == prio && entry_matches(e, g, tmp))
+			return fw->slots[i].id1 - 1;
 	}
 	return FW_NONE;
+}
+
+/* Put id in the first free slot of its cluster. */
+static void slot_insert(struct snic_fw *fw, uint32_t h, uint32_t id)
+{
+	uint32_t i = h & fw->slot_mask;
+
+	while (fw->slots[i].id1)
+		i = (i + 1) & fw->slot_mask;
+	fw->slots[i].hash = h;
+	fw->slots[i].id1 = id + 1;
+}
+
+/* Remove id's slot and shift the rest of its cluster back where allowed. */
+static void slot_remove(struct snic_fw *fw, uint32_t h, uint32_t id)
+{
+	const uint32_t mask = fw->slot_mask;
+	uint32_t i = h & mask, j;
+
+	while (fw->slots[i].id1 != id + 1)
+		i = (i + 1) & mask;
+	for (j = (i + 1) & mask; fw->slots[j].id1; j = (j + 1) & mask) {
+		uint32_t home = fw->slots[j].hash & mask;
+		/* slot j may move to the hole at i unless its home lies
+		 * cyclically in (i, j] */
+		bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+		if (!stays) {
+			fw->slots[i] = fw->slots[j];
+			i = j;
+		}
+	}
+	fw->slots[i].hash = 0;
+	fw->slots[i].id1 = 0;
 }
 
 static void refs_adjust(struct snic_fw *fw, const struct fw_actions *a, int d)
@@ -208,12 +250,12 @@ uint32_t fw_entry_create(struct snic_fw *fw, uint32_t gid,
 	struct fw_group *g = &fw->groups[gid];
 	struct fw_table *t = &fw->tables[g->table];
 	uint64_t tmp[FW_W];
-	uint32_t id, b;
+	uint32_t id;
 	struct fw_entry *e;
 
 	if (fw->entry_free) {
 		id = fw->entry_free - 1;
-		fw->entry_free = fw->entries[id].hnext;
+		fw->entry_free = fw->entries[id].next_free;
 	} else {
 		id = fw->entry_hwm++;
 	}
@@ -223,9 +265,7 @@ uint32_t fw_entry_create(struct snic_fw *fw, uint32_t gid,
 	e->value = *value;
 	e->act = *act;
 	e->hash = group_hash(g, gid, value, tmp);
-	b = e->hash & fw->bucket_mask;
-	e->hnext = fw->buckets[b];
-	fw->buckets[b] = id + 1;
+	slot_insert(fw, e->hash, id);
 
 	refs_adjust(fw, act, +1);
 	g->n_entries++;
@@ -244,12 +284,8 @@ void fw_entry_destroy(struct snic_fw *fw, uint32_t id)
 	uint32_t gid = e->group - 1;
 	struct fw_group *g = &fw->groups[gid];
 	struct fw_table *t = &fw->tables[g->table];
-	uint32_t *link = &fw->buckets[e->hash & fw->bucket_mask];
 
-	while (*link != id + 1)
-		link = &fw->entries[*link - 1].hnext;
-	*link = e->hnext;
-
+	slot_remove(fw, e->hash, id);
 	refs_adjust(fw, &e->act, -1);
 	g->n_entries--;
 	t->n_entries--;
@@ -259,38 +295,68 @@ void fw_entry_destroy(struct snic_fw *fw, uint32_t id)
 		order_fix(fw, t, gid);
 	}
 	memset(e, 0, sizeof(*e));
-	e->hnext = fw->entry_free;
+	e->next_free = fw->entry_free;
 	fw->entry_free = id + 1;
 }
 
 /* ---- lookup ---- */
 
+#define PREFETCH_AHEAD 8u
+
+static inline void prefetch_group(const struct snic_fw *fw, const struct fw_group *g,
+				  uint32_t gid, const union fw_key *key, uint32_t *hash)
+{
+	uint64_t tmp[FW_W];
+
+	*hash = group_hash(g, gid, key, tmp);
+	__builtin_prefetch(&fw->slots[*hash & fw->slot_mask]);
+}
+
 uint32_t fw_lookup(struct snic_fw *fw, uint32_t table, const union fw_key *key)
 {
 	struct fw_table *t = &fw->tables[table];
 	uint32_t best = FW_NONE, best_prio = FW_NONE;
+	uint32_t hash[PREFETCH_AHEAD];
 	uint64_t tmp[FW_W];
+	uint32_t n = t->n_groups;
 
 	t->lookups++;
-	for (uint32_t i = 0; i < t->n_groups; i++) {
-		uint32_t gid = t->order[i];
+	/* hash the first groups and prefetch their slots */
+	for (uint32_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
+		prefetch_group(fw, &fw->groups[t->order[i]], t->order[i], key,
+			       &hash[i]);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t gid = t->order[i], h = hash[i % PREFETCH_AHEAD];
 		const struct fw_group *g = &fw->groups[gid];
-		uint32_t h;
+		bool have_tmp = false;
 
 		/* sorted: no later group can beat (or tie) the best */
 		if (g->min_prio > best_prio || g->n_entries == 0)
 			break;
-		h = group_hash(g, gid, key, tmp);
-		for (uint32_t e1 = fw->buckets[h & fw->bucket_mask]; e1; ) {
-			const struct fw_entry *e = &fw->entries[e1 - 1];
-			if (e->hash == h && e->group == gid + 1 &&
-			    (e->prio < best_prio ||
-			     (e->prio == best_prio && e1 - 1 < best)) &&
-			    entry_matches(e, g, tmp)) {
-				best = e1 - 1;
+		if (i + PREFETCH_AHEAD < n)
+			prefetch_group(fw, &fw->groups[t->order[i + PREFETCH_AHEAD]],
+				       t->order[i + PREFETCH_AHEAD], key,
+				       &hash[i % PREFETCH_AHEAD]);
+		for (uint32_t s = h & fw->slot_mask; fw->slots[s].id1;
+		     s = (s + 1) & fw->slot_mask) {
+			const struct fw_entry *e;
+			uint32_t id;
+
+			if (fw->slots[s].hash != h)
+				continue;
+			id = fw->slots[s].id1 - 1;
+			e = &fw->entries[id];
+			if (e->group != gid + 1 || e->prio > best_prio ||
+			    (e->prio == best_prio && id > best))
+				continue;
+			if (!have_tmp) {
+				group_masked(g, key, tmp);
+				have_tmp = true;
+			}
+			if (entry_matches(e, g, tmp)) {
+				best = id;
 				best_prio = e->prio;
 			}
-			e1 = e->hnext;
 		}
 	}
 	if (best == FW_NONE)

@@ -4,7 +4,7 @@
 # string functions a freestanding C compiler may emit calls to.
 # (Sanitizer and coverage runtime hooks are allowed in instrumented builds.)
 set -eu
-allowed='^(fdt_[a-z0-9_]+|memcpy|memmove|memset|memcmp|memchr|strlen|strnlen|strcmp|strncmp|strrchr|__stack_chk_fail|__asan_.*|__ubsan_.*|__sanitizer_.*|__sancov_.*)$'
+allowed='^(fdt_[a-z0-9_]+|memcpy|memmove|memset|memcmp|memchr|strlen|strnlen|strcmp|strncmp|strrchr|__stack_chk_fail|__asan_.*|__ubsan_.*|__sanitizer_.*|__sancov_.*|__start___sancov_.*|__stop___sancov_.*)$'
 undef=$(nm -u --format=posix "$@" 2>/dev/null | awk 'NF > 1 {print $1}' | sort -u)
 defined=$(nm --defined-only --format=posix "$@" 2>/dev/null | awk '$2 ~ /[TDBRC]/ {print $1}' | sort -u)
 bad=""

@@ -13,6 +13,10 @@
  * deleted and new ones added.  At the end every entry's counter must equal
  * the model's hit count.
  *
+ * It runs on the small board (4096 entries) and on a tiny one (40 entries in
+ * 128 hash slots), where the board fills up, hash clusters form and entries
+ * are deleted from the middle of clusters every few hundred frames.
+ *
  * At least 100 000 frames are checked per run.  SNIC_SEED=N reproduces a run.
  */
 #include <arpa/inet.h>
@@ -191,6 +195,17 @@ static void add_field(struct snic_ifc_match *m)
 
 /* ---- building a rule set ---- */
 
+static uint32_t board_entries;
+
+static unsigned live_entries(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < n_ents; i++)
+		n += ents[i].alive;
+	return n;
+}
+
 static void add_entry(unsigned gi)
 {
 	struct mgroup *g = &groups[gi];
@@ -246,6 +261,11 @@ static void add_entry(unsigned gi)
 		    !memcmp(ents[i].value, e->value, sizeof(e->value)))
 			dup = true;
 	syn = snic_fwc_create_entry(&nic.pf, g->id, e->prio, (void *)e->value, &a, &id);
+	if (!dup && syn == SNIC_SYN_ENTRY_LIMIT && live_entries() >= board_entries) {
+		if (e->kind == M_FWD)
+			SNIC_OK(&nic.pf, snic_fwc_dealloc_modify(&nic.pf, e->modify));
+		return;
+	}
 	if (dup) {
 		SNIC_CHECK_EQ(syn, SNIC_SYN_ENTRY_DUPLICATE, "duplicate entry refused");
 		if (e->kind == M_FWD)
@@ -470,35 +490,46 @@ static void churn(void)
 	}
 }
 
-int main(void)
+static void run_board(const char *board, unsigned sets, unsigned pkts,
+		      unsigned churn_every, uint64_t seed)
 {
-	uint64_t seed = snic_test_seed();
+	const struct snic_fw_board *b;
 
-	rng.s = seed;
-	snic_test_nic_boot(&nic, SNIC_SMALL_BOARD);
+	snic_test_nic_boot(&nic, board);
+	b = snic_fw_get_board(nic.fw);
+	board_entries = b->max_entries;
 	SNIC_OK(&nic.pf, snic_fwc_alloc_counters(&nic.pf, 256, &counter_base));
 	for (unsigned i = 256; i < MAX_ENTRIES; i += 256) {
-		uint32_t b;
-		SNIC_OK(&nic.pf, snic_fwc_alloc_counters(&nic.pf, 256, &b));
-		SNIC_REQUIRE(b == counter_base + i, "counter bulks are contiguous");
+		uint32_t base;
+		SNIC_OK(&nic.pf, snic_fwc_alloc_counters(&nic.pf, 256, &base));
+		SNIC_REQUIRE(base == counter_base + i, "counter bulks are contiguous");
 	}
-	for (unsigned s = 0; s < N_SETS; s++) {
+	for (unsigned s = 0; s < sets; s++) {
 		unsigned before = snic_test_failed_;
 		build_set();
-		for (unsigned p = 0; p < PKTS_PER_SET; p++) {
-			if (p == PKTS_PER_SET / 2)
+		for (unsigned p = 0; p < pkts; p++) {
+			if (p && p % churn_every == 0)
 				churn();
 			run_packet();
 		}
 		teardown_set();
 		if (snic_test_failed_ != before) {
-			printf("rule set %u differs from the model (seed %llu)\n", s,
-			       (unsigned long long)seed);
+			printf("%s: rule set %u differs from the model (seed %llu)\n",
+			       b->model, s, (unsigned long long)seed);
 			break;
 		}
 	}
+	snic_test_nic_down(&nic);
+}
+
+int main(void)
+{
+	uint64_t seed = snic_test_seed();
+
+	rng.s = seed;
+	run_board(SNIC_SMALL_BOARD, N_SETS, PKTS_PER_SET, PKTS_PER_SET / 2, seed);
+	run_board(SNIC_TINY_BOARD, 40, 1000, 100, seed);
 	printf("%u checks against the reference model\n", checks);
 	SNIC_CHECK(checks >= 100000, "at least 100000 checks ran (%u)", checks);
-	snic_test_nic_down(&nic);
 	return snic_test_done();
 }

@@ -17,7 +17,7 @@
 #include "pkt_frames.h"
 #include "snic_test_fw.h"
 #include "snic_test_net.h"
-#include "snic_test_pcap.h"
+#include "snic_pcap.h"
 
 static struct snic_test_nic nic;
 
@@ -33,7 +33,7 @@ int main(void)
 	uint32_t t, g, e, ref;
 	struct tf sent[5];
 	char pcap[] = "/tmp/snic-encap-XXXXXX", err[256];
-	struct snic_test_pcap_writer w;
+	struct snic_pcap_writer w;
 	int fd;
 
 	snic_test_need_tool("tshark");
@@ -78,7 +78,7 @@ int main(void)
 	fd = mkstemp(pcap);
 	SNIC_REQUIRE(fd >= 0, "mkstemp");
 	close(fd);
-	SNIC_REQUIRE(snic_test_pcap_create(&w, pcap, SNIC_PCAP_LINKTYPE_ETHERNET) == 0,
+	SNIC_REQUIRE(snic_pcap_create(&w, pcap, SNIC_PCAP_LINKTYPE_ETHERNET) == 0,
 		     "create %s", pcap);
 	for (int i = 0; i < 5; i++) {
 		snic_fw_memhal_clear(&nic.hal);
@@ -90,11 +90,11 @@ int main(void)
 		SNIC_CHECK(o->len == sent[i].len + 50 &&
 			   !memcmp(o->data + 50, tf_data(&sent[i]), sent[i].len),
 			   "frame %d: the inner frame is VF0's frame byte for byte", i);
-		SNIC_REQUIRE(snic_test_pcap_write(&w, o->data, o->len,
+		SNIC_REQUIRE(snic_pcap_write(&w, o->data, o->len,
 						  1700000000000000000ull + (uint64_t)i * 1000) == 0,
 			     "pcap write");
 	}
-	SNIC_REQUIRE(snic_test_pcap_close(&w) == 0, "pcap close");
+	SNIC_REQUIRE(snic_pcap_close(&w) == 0, "pcap close");
 
 	char *out = snic_net_tshark_fields(pcap, "-o ip.check_checksum:TRUE",
 		"vxlan.vni", "ip.checksum.status", "ip.src", "ip.dst", "udp.dstport",
@@ -141,10 +141,10 @@ int main(void)
 	free(out);
 
 	/* our pcap reader reads back what tshark read */
-	struct snic_test_pcap rd;
-	SNIC_REQUIRE(snic_test_pcap_read(pcap, &rd, err, sizeof(err)) == 0, "%s", err);
+	struct snic_pcap rd;
+	SNIC_REQUIRE(snic_pcap_read(pcap, &rd, err, sizeof(err)) == 0, "%s", err);
 	SNIC_CHECK_EQ(rd.n, 5, "pcap read back");
-	snic_test_pcap_free(&rd);
+	snic_pcap_free(&rd);
 	unlink(pcap);
 	snic_test_nic_down(&nic);
 	return snic_test_done();

@@ -23,7 +23,7 @@
 #include "snic_fw_pkt.h"
 #include "snic_test.h"
 #include "snic_test_net.h"
-#include "snic_test_pcap.h"
+#include "snic_pcap.h"
 
 #define VNI        4242u
 #define N_SENDS    6
@@ -114,11 +114,11 @@ static void send_datagrams(void)
 		     "sender in %s failed (status 0x%x)", ns_a, st);
 }
 
-static bool read_pcap(const char *path, struct snic_test_pcap *p)
+static bool read_pcap(const char *path, struct snic_pcap *p)
 {
 	char err[512];
 
-	if (snic_test_pcap_read(path, p, err, sizeof(err))) {
+	if (snic_pcap_read(path, p, err, sizeof(err))) {
 		SNIC_CHECK(0, "%s", err);
 		return false;
 	}
@@ -150,14 +150,14 @@ static int which_send(const uint8_t *f, uint32_t len)
 	return -1;
 }
 
-static void check_decap(const struct snic_test_pcap *outer,
-			const struct snic_test_pcap *inner)
+static void check_decap(const struct snic_pcap *outer,
+			const struct snic_pcap *inner)
 {
 	int seen[N_SENDS] = { 0 };
 	unsigned matched = 0;
 
 	for (size_t i = 0; i < outer->n; i++) {
-		const struct snic_test_pcap_frame *fr = &outer->frames[i];
+		const struct snic_pcap_frame *fr = &outer->frames[i];
 		uint8_t buf[2048];
 		struct snic_fw_buf b = { .data = buf, .len = fr->len,
 					 .tailroom = (uint32_t)sizeof(buf) -
@@ -223,11 +223,11 @@ static void check_tshark_outer(const char *path, size_t n)
  * Our encap of the inner frames, with a template made of the kernel's
  * outer headers, written with our pcap writer and decoded by tshark.
  */
-static void check_our_encap(const struct snic_test_pcap *outer,
-			    const struct snic_test_pcap *inner)
+static void check_our_encap(const struct snic_pcap *outer,
+			    const struct snic_pcap *inner)
 {
-	struct snic_test_pcap_writer w;
-	struct snic_test_pcap back;
+	struct snic_pcap_writer w;
+	struct snic_pcap back;
 	uint8_t tmpl[50];
 	char path[128];
 
@@ -238,11 +238,11 @@ static void check_our_encap(const struct snic_test_pcap *outer,
 	SNIC_CHECK_EQ(snic_fw_pkt_check_encap(tmpl, 50), 0,
 		      "kernel headers make a valid template");
 	snprintf(path, sizeof(path), "%s/ours.pcap", dir);
-	SNIC_REQUIRE(snic_test_pcap_create(&w, path,
+	SNIC_REQUIRE(snic_pcap_create(&w, path,
 					   SNIC_PCAP_LINKTYPE_ETHERNET) == 0,
 		     "create %s", path);
 	for (size_t i = 0; i < inner->n; i++) {
-		const struct snic_test_pcap_frame *fr = &inner->frames[i];
+		const struct snic_pcap_frame *fr = &inner->frames[i];
 		uint8_t buf[2048];
 		struct snic_fw_buf b = { .data = buf + 64, .len = fr->len,
 					 .headroom = 64 };
@@ -254,10 +254,10 @@ static void check_our_encap(const struct snic_test_pcap *outer,
 		SNIC_CHECK_EQ(snic_fw_pkt_parse(b.data, b.len, &CFG, &k), 0,
 			      "inner frame parses");
 		SNIC_CHECK_EQ(snic_fw_pkt_encap(&b, tmpl, 50, &k), 0, "encap");
-		SNIC_CHECK_EQ(snic_test_pcap_write(&w, b.data, b.len,
+		SNIC_CHECK_EQ(snic_pcap_write(&w, b.data, b.len,
 						   fr->ts_ns), 0, "write");
 	}
-	SNIC_CHECK_EQ(snic_test_pcap_close(&w), 0, "close");
+	SNIC_CHECK_EQ(snic_pcap_close(&w), 0, "close");
 	/* our reader reads our writer */
 	if (read_pcap(path, &back)) {
 		SNIC_CHECK_EQ(back.n, inner->n, "frames written and read");
@@ -267,7 +267,7 @@ static void check_our_encap(const struct snic_test_pcap *outer,
 					   inner->frames[i].data,
 					   inner->frames[i].len),
 				   "our pcap frame %zu", i);
-		snic_test_pcap_free(&back);
+		snic_pcap_free(&back);
 	}
 	check_tshark_outer(path, inner->n);
 }
@@ -275,7 +275,7 @@ static void check_our_encap(const struct snic_test_pcap *outer,
 int main(void)
 {
 	char pa[128], pb[128];
-	struct snic_test_pcap outer, inner;
+	struct snic_pcap outer, inner;
 	pid_t cap_a, cap_b;
 
 	snic_test_need_root();
@@ -308,8 +308,8 @@ int main(void)
 	check_decap(&outer, &inner);
 	check_tshark_outer(pa, outer.n);
 	check_our_encap(&outer, &inner);
-	snic_test_pcap_free(&outer);
-	snic_test_pcap_free(&inner);
+	snic_pcap_free(&outer);
+	snic_pcap_free(&inner);
 
 	snic_net_cleanup();
 	if (snic_test_failed_ == 0)

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * snic_test_pcap.c - classic pcap reader and writer.  See snic_test_pcap.h.
+ * snic_pcap.c - classic pcap reader and writer.  See snic_pcap.h.
  *
  * Format: a 24-byte global header (magic, version 2.4, thiszone, sigfigs,
  * snaplen, linktype), then records of a 16-byte header (seconds,
  * sub-seconds, captured length, original length) and the captured bytes,
  * all in the writer's byte order, which the magic reveals.
  */
-#include "snic_test_pcap.h"
+#include "snic_pcap.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -40,7 +40,7 @@ static int fail(char *err, size_t n, const char *fmt, ...)
 }
 
 /* the global header: byte order, time unit, snaplen, linktype */
-static int read_header(FILE *f, const char *path, struct snic_test_pcap *p,
+static int read_header(FILE *f, const char *path, struct snic_pcap *p,
 		       int *swap, int *nsec, char *err, size_t errlen)
 {
 	uint8_t h[24];
@@ -64,8 +64,8 @@ static int read_header(FILE *f, const char *path, struct snic_test_pcap *p,
 	return 0;
 }
 
-static int add_frame(struct snic_test_pcap *p, size_t *cap,
-		     const struct snic_test_pcap_frame *fr)
+static int add_frame(struct snic_pcap *p, size_t *cap,
+		     const struct snic_pcap_frame *fr)
 {
 	if (p->n == *cap) {
 		size_t nc = *cap ? *cap * 2 : 64;
@@ -80,7 +80,7 @@ static int add_frame(struct snic_test_pcap *p, size_t *cap,
 	return 0;
 }
 
-int snic_test_pcap_read(const char *path, struct snic_test_pcap *p,
+int snic_pcap_read(const char *path, struct snic_pcap *p,
 			char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
@@ -94,7 +94,7 @@ int snic_test_pcap_read(const char *path, struct snic_test_pcap *p,
 	if (read_header(f, path, p, &swap, &nsec, err, errlen))
 		goto out;
 	for (;;) {
-		struct snic_test_pcap_frame fr;
+		struct snic_pcap_frame fr;
 		uint8_t rh[16];
 		size_t got = fread(rh, 1, 16, f);
 
@@ -129,11 +129,11 @@ int snic_test_pcap_read(const char *path, struct snic_test_pcap *p,
 out:
 	fclose(f);
 	if (rc)
-		snic_test_pcap_free(p);
+		snic_pcap_free(p);
 	return rc;
 }
 
-void snic_test_pcap_free(struct snic_test_pcap *p)
+void snic_pcap_free(struct snic_pcap *p)
 {
 	for (size_t i = 0; i < p->n; i++)
 		free(p->frames[i].data);
@@ -142,7 +142,7 @@ void snic_test_pcap_free(struct snic_test_pcap *p)
 }
 
 /* host byte order throughout: the magic tells readers which it is */
-int snic_test_pcap_create(struct snic_test_pcap_writer *w, const char *path,
+int snic_pcap_create(struct snic_pcap_writer *w, const char *path,
 			  uint32_t linktype)
 {
 	uint32_t h[6] = { MAGIC_US, 0, 0, 0, SNAPLEN_MAX, linktype };
@@ -161,7 +161,7 @@ int snic_test_pcap_create(struct snic_test_pcap_writer *w, const char *path,
 	return 0;
 }
 
-int snic_test_pcap_write(struct snic_test_pcap_writer *w, const void *frame,
+int snic_pcap_write(struct snic_pcap_writer *w, const void *frame,
 			 uint32_t len, uint64_t ts_ns)
 {
 	uint32_t cap = len < w->snaplen ? len : w->snaplen;
@@ -174,7 +174,7 @@ int snic_test_pcap_write(struct snic_test_pcap_writer *w, const void *frame,
 	return 0;
 }
 
-int snic_test_pcap_close(struct snic_test_pcap_writer *w)
+int snic_pcap_close(struct snic_pcap_writer *w)
 {
 	int rc;
 
@@ -185,4 +185,9 @@ int snic_test_pcap_close(struct snic_test_pcap_writer *w)
 		rc = -1;
 	w->f = NULL;
 	return rc;
+}
+
+int snic_pcap_flush(struct snic_pcap_writer *w)
+{
+	return w->f && fflush(w->f) == 0 ? 0 : -1;
 }

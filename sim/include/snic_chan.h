@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * snic_chan.h - the device channel: the simulated PCIe boundary between
+ * snic-sim (the NIC) and the host side (the net_snic driver, tools, tests).
+ *
+ * As vhost-user does, the channel is a UNIX socket that hands the host a
+ * shared memory region and event file descriptors; after the handshake all
+ * traffic goes through the memory:
+ *
+ *   command slots  - the host writes an input mailbox (snic_ifc.h), posts the
+ *                    slot and rings the doorbell; the NIC executes it as
+ *                    function SNIC_IFC_FUNC_PF, writes the output mailbox and
+ *                    marks the slot done (and raises the interrupt when the
+ *                    host sleeps);
+ *   event ring     - struct snic_ifc_event records the NIC produces;
+ *   queues         - one per representor (uplinks, PF, each VF): an rx ring
+ *                    (NIC -> host: the exception path) and a tx ring (host ->
+ *                    NIC: out of the represented vport), each with its own
+ *                    fixed buffers (descriptor i always uses buffer i).
+ *
+ * Handshake (SOCK_SEQPACKET): the host sends struct snic_chan_hello; the NIC
+ * answers struct snic_chan_welcome with three descriptors (SCM_RIGHTS): the
+ * memfd, the doorbell eventfd (host -> NIC) and the interrupt eventfd (NIC ->
+ * host).  One host at a time: a second gets status SNIC_CHAN_BUSY.  When the
+ * socket closes - the host exited or was killed - the NIC forgets the memory
+ * and keeps forwarding; the next host gets fresh memory and reads the state
+ * it needs with commands (the firmware's state is the NIC's, not the
+ * channel's).
+ *
+ * Trust: the NIC never trusts what the host writes.  It reads each ring
+ * index once, refuses a producer index more than ring_size ahead of its
+ * consumer (counted in bad_ring_index; the ring is resynchronised), refuses
+ * descriptor lengths outside [14, buf_size] (bad_desc_len), and never reads
+ * or writes outside the region.  The host library does the same checks on
+ * what the NIC writes.
+ *
+ * Memory ordering: producers write descriptors and buffers, then publish
+ * the index with a release store; consumers read the index with an acquire
+ * load.  Indexes are free-running uint32_t (wrap at 2^32); slot = idx &
+ * (ring_size - 1).
+ *
+ * Sleeping: a side that is about to block sets its `sleeping` flag, re-checks
+ * its rings, and only then waits on its eventfd; the other side kicks the
+ * eventfd after publishing only when that flag is set.  Nobody spins.
+ */
+#ifndef SNIC_CHAN_H
+#define SNIC_CHAN_H
+
+#include <stdint.h>
+
+#include "snic_ifc.h"
+
+#define SNIC_CHAN_MAGIC    0x534e4943u   /* "SNIC" */
+#define SNIC_CHAN_VERSION  1u
+
+#define SNIC_CHAN_CMD_SLOTS   8u
+#define SNIC_CHAN_EVENTS      256u       /* event ring entries */
+#define SNIC_CHAN_RING_SIZE   256u       /* descriptors per ring */
+#define SNIC_CHAN_BUF_SIZE    2048u      /* bytes per packet buffer */
+#define SNIC_CHAN_MAX_QUEUES  (1u + SNIC_IFC_MAX_VFS + SNIC_IFC_MAX_UPLINKS)
+
+/* ---- handshake ---- */
+
+struct snic_chan_hello {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t flags;          /* zero */
+	uint32_t rsvd;
+};
+
+enum snic_chan_status {
+	SNIC_CHAN_OK      = 0,
+	SNIC_CHAN_BUSY    = 1,   /* another host is attached */
+	SNIC_CHAN_VERSION_MISMATCH = 2,
+	SNIC_CHAN_NOMEM   = 3,   /* the NIC could not create the memory */
+};
+
+struct snic_chan_welcome {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t status;         /* enum snic_chan_status */
+	uint32_t rsvd;
+	uint64_t mem_size;       /* bytes of the memfd to map */
+	char     message[104];   /* a sentence when status != OK */
+};
+
+/* ---- shared memory ---- */
+
+/* Cache-line separated index, so producer and consumer do not share lines. */
+struct snic_chan_idx {
+	uint32_t v;
+	uint32_t pad[15];
+};
+
+enum snic_chan_cmd_state {
+	SNIC_CHAN_CMD_FREE   = 0,
+	SNIC_CHAN_CMD_POSTED = 1,   /* host -> NIC */
+	SNIC_CHAN_CMD_DONE   = 2,   /* NIC -> host */
+};
+
+struct snic_chan_cmd {
+	uint32_t state;          /* enum snic_chan_cmd_state */
+	uint32_t in_len;
+	uint32_t out_len;        /* written by the NIC */
+	uint32_t seq;            /* host's, echoed: tells stale completions */
+	uint8_t  pad[48];
+	uint8_t  in[SNIC_IFC_MAX_IN];
+	uint8_t  out[SNIC_IFC_MAX_OUT];
+};
+
+struct snic_chan_desc {
+	uint32_t len;            /* bytes of the frame in the slot's buffer */
+	uint16_t vport;          /* informational: the queue's vport */
+	uint16_t flags;          /* zero */
+};
+
+struct snic_chan_ring {
+	struct snic_chan_idx prod;
+	struct snic_chan_idx cons;
+	struct snic_chan_desc desc[SNIC_CHAN_RING_SIZE];
+};
+
+/** Counters the NIC keeps about the channel and its ports (NIC writes). */
+struct snic_chan_stats {
+	uint64_t bad_ring_index;   /* tx producer index the NIC refused */
+	uint64_t bad_desc_len;     /* tx descriptor lengths it refused */
+	uint64_t bad_cmd_len;      /* command slots with in_len > 4096 */
+	uint64_t rx_ring_full;     /* exception frames dropped: host too slow */
+	uint64_t rx_too_big;       /* exception frames larger than a buffer */
+	uint64_t no_host;          /* exception frames while no host attached */
+	uint64_t events_lost;      /* event ring overflowed */
+	uint64_t commands;         /* commands executed */
+	uint64_t port_rx[SNIC_IFC_MAX_UPLINKS + 1]; /* frames in: uplinks, then all VFs */
+	uint64_t port_tx[SNIC_IFC_MAX_UPLINKS + 1]; /* frames out */
+};
+
+struct snic_chan_shm {
+	uint32_t magic;
+	uint32_t version;
+	uint64_t size;           /* of the whole region */
+	uint32_t n_queues;
+	uint32_t ring_size;      /* SNIC_CHAN_RING_SIZE */
+	uint32_t buf_size;       /* SNIC_CHAN_BUF_SIZE */
+	uint32_t n_vfs;          /* of the board */
+	uint64_t cmd_off;        /* SNIC_CHAN_CMD_SLOTS x struct snic_chan_cmd */
+	uint64_t evq_off;        /* struct snic_chan_evq */
+	uint64_t queue_off;      /* n_queues x struct snic_chan_queue */
+	uint64_t buf_off;        /* n_queues x 2 x ring_size x buf_size */
+	uint16_t queue_vport[SNIC_CHAN_MAX_QUEUES]; /* queue -> vport */
+	uint8_t  pad0[(64 - (64 + 2 * SNIC_CHAN_MAX_QUEUES) % 64) % 64];
+	struct snic_chan_idx nic_sleeping;   /* NIC waits: kick the doorbell */
+	struct snic_chan_idx host_sleeping;  /* host waits: raise the interrupt */
+	struct snic_chan_idx heartbeat;      /* NIC loop iterations (liveness) */
+	struct snic_chan_stats stats;
+};
+
+struct snic_chan_evq {
+	struct snic_chan_idx prod;
+	struct snic_chan_idx cons;
+	struct snic_ifc_event ev[SNIC_CHAN_EVENTS];
+};
+
+/* Queue q: rx (NIC -> host) then tx (host -> NIC). */
+struct snic_chan_queue {
+	struct snic_chan_ring rx;
+	struct snic_chan_ring tx;
+};
+
+/** Buffer of descriptor i of queue q, direction dir (0 rx, 1 tx). */
+static inline uint64_t snic_chan_buf_off(const struct snic_chan_shm *s,
+					 uint32_t q, uint32_t dir, uint32_t i)
+{
+	return s->buf_off +
+	       (((uint64_t)q * 2u + dir) * s->ring_size + i) * s->buf_size;
+}
+
+_Static_assert(sizeof(struct snic_chan_idx) == 64, "index line");
+_Static_assert(sizeof(struct snic_chan_cmd) == 64 + SNIC_IFC_MAX_IN + SNIC_IFC_MAX_OUT,
+	       "command slot");
+_Static_assert(sizeof(struct snic_chan_desc) == 8, "descriptor");
+_Static_assert((SNIC_CHAN_RING_SIZE & (SNIC_CHAN_RING_SIZE - 1)) == 0,
+	       "ring size is a power of two");
+
+#endif /* SNIC_CHAN_H */

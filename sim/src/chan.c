@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * chan.c - the NIC side of the device channel (sim/include/snic_chan.h).
+ *
+ * Everything the host writes is read once into snic-sim's own memory before
+ * it is looked at: command mailboxes are copied before the firmware sees
+ * them, ring indexes are read once and bounded, descriptor lengths checked,
+ * frames copied out before they are processed.  Our own indexes live in
+ * struct sim_chan, never read back from the shared memory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "sim.h"
+#include "snic_chan_layout.h"
+
+#define LOAD(p)     atomic_load_explicit((_Atomic uint32_t *)(p), memory_order_acquire)
+#define STORE(p, v) atomic_store_explicit((_Atomic uint32_t *)(p), (v), memory_order_release)
+
+int sim_claim_socket_path(const char *path, char *err, size_t errlen)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		snprintf(err, errlen, "socket path %s is longer than %zu characters",
+			 path, sizeof(sa.sun_path) - 1);
+		return -1;
+	}
+	if (access(path, F_OK) != 0)
+		return 0;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		close(fd);
+		snprintf(err, errlen, "%s is in use: another snic-sim is serving it "
+			 "(pick another --name or --socket)", path);
+		return -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	/* nobody answers: a leftover of a snic-sim that died */
+	if (unlink(path) != 0) {
+		snprintf(err, errlen, "cannot remove stale socket %s: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static uint32_t queue_of(const struct sim *s, uint16_t vport)
+{
+	const uint32_t up = s->board->n_uplinks;
+
+	if (SNIC_IFC_VPORT_IS_UPLINK(vport))
+		return vport - SNIC_IFC_VPORT_UPLINK_BASE;
+	return up + vport;      /* PF is vport 0, VF n is vport n + 1 */
+}
+
+int sim_chan_listen(struct sim *s, char *err, size_t errlen)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sim_chan *ch = &s->ch;
+	char dir[sizeof(s->o.sock_path)], *slash;
+
+	ch->conn_fd = ch->doorbell_fd = ch->irq_fd = ch->listen_fd = -1;
+	snprintf(dir, sizeof(dir), "%s", s->o.sock_path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+			snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+			return -1;
+		}
+	}
+	if (sim_claim_socket_path(s->o.sock_path, err, errlen))
+		return -1;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", s->o.sock_path);
+	ch->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (ch->listen_fd < 0 ||
+	    bind(ch->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    chmod(s->o.sock_path, 0600) != 0 || listen(ch->listen_fd, 4) != 0) {
+		snprintf(err, errlen, "cannot listen on %s: %s", s->o.sock_path,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void welcome(int fd, uint32_t status, uint64_t size, const int *fds,
+		    int n_fds, const char *msg)
+{
+	struct snic_chan_welcome w = {
+		.magic = SNIC_CHAN_MAGIC, .version = SNIC_CHAN_VERSION,
+		.status = status, .mem_size = size,
+	};
+	union {
+		char buf[CMSG_SPACE(3 * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { &w, sizeof(w) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	snprintf(w.message, sizeof(w.message), "%s", msg ? msg : "");
+	if (n_fds) {
+		struct cmsghdr *c;
+		memset(&u, 0, sizeof(u));
+		mh.msg_control = u.buf;
+		mh.msg_controllen = CMSG_SPACE((size_t)n_fds * sizeof(int));
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN((size_t)n_fds * sizeof(int));
+		memcpy(CMSG_DATA(c), fds, (size_t)n_fds * sizeof(int));
+	}
+	(void)sendmsg(fd, &mh, MSG_NOSIGNAL);
+}
+
+void sim_chan_accept(struct sim *s)
+{
+	struct sim_chan *ch = &s->ch;
+	struct snic_chan_hello h;
+	struct snic_chan_shm hdr;
+	struct ucred cred;
+	socklen_t cl = sizeof(cred);
+	struct timeval tv = { 1, 0 };
+	char msg[104];
+	int fd, memfd = -1, fds[3];
+	ssize_t n;
+	uint64_t size;
+
+	fd = accept4(ch->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) != 0)
+		cred.pid = 0;
+	n = recv(fd, &h, sizeof(h), 0);
+	if (n != (ssize_t)sizeof(h) || h.magic != SNIC_CHAN_MAGIC) {
+		welcome(fd, SNIC_CHAN_VERSION_MISMATCH, 0, NULL, 0,
+			"not a snic channel hello");
+		goto refuse;
+	}
+	if (h.version != SNIC_CHAN_VERSION) {
+		snprintf(msg, sizeof(msg), "channel version %u, this snic-sim speaks %u",
+			 h.version, SNIC_CHAN_VERSION);
+		welcome(fd, SNIC_CHAN_VERSION_MISMATCH, 0, NULL, 0, msg);
+		goto refuse;
+	}
+	if (ch->conn_fd >= 0) {
+		snprintf(msg, sizeof(msg), "another host is attached (pid %d)",
+			 (int)ch->host_pid);
+		welcome(fd, SNIC_CHAN_BUSY, 0, NULL, 0, msg);
+		sim_log(s, SNIC_FW_LOG_WARN, "refused host pid %d: %s", (int)cred.pid, msg);
+		goto refuse;
+	}
+
+	ch->n_queues = 1 + s->board->n_uplinks + s->board->n_vfs;
+	memset(&hdr, 0, sizeof(hdr));
+	size = snic_chan_layout(&hdr, ch->n_queues, s->board->n_vfs);
+	memfd = memfd_create("snic-chan", MFD_CLOEXEC);
+	if (!size || memfd < 0 || ftruncate(memfd, (off_t)size) != 0)
+		goto nomem;
+	ch->mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	if (ch->mem == MAP_FAILED) {
+		ch->mem = NULL;
+		goto nomem;
+	}
+	ch->mem_size = size;
+	ch->shm = (struct snic_chan_shm *)ch->mem;
+	ch->layout = hdr;       /* ours; the shared copy is the host's to read */
+	memcpy(ch->shm, &hdr, sizeof(hdr));
+	ch->cmds = (struct snic_chan_cmd *)(ch->mem + hdr.cmd_off);
+	ch->evq = (struct snic_chan_evq *)(ch->mem + hdr.evq_off);
+	ch->queues = (struct snic_chan_queue *)(ch->mem + hdr.queue_off);
+	memset(ch->rx_prod, 0, sizeof(ch->rx_prod));
+	memset(ch->tx_cons, 0, sizeof(ch->tx_cons));
+	ch->ev_prod = 0;
+	ch->doorbell_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	ch->irq_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (ch->doorbell_fd < 0 || ch->irq_fd < 0)
+		goto nomem;
+	fds[0] = memfd;
+	fds[1] = ch->doorbell_fd;
+	fds[2] = ch->irq_fd;
+	welcome(fd, SNIC_CHAN_OK, size, fds, 3, NULL);
+	close(memfd);
+	ch->conn_fd = fd;
+	ch->host_pid = cred.pid;
+	ch->attaches++;
+	sim_epoll_add(s, fd, SIM_TAG(SIM_TAG_CONN, 0));
+	sim_epoll_add(s, ch->doorbell_fd, SIM_TAG(SIM_TAG_DOORBELL, 0));
+	sim_chan_sync_stats(s);
+	sim_log(s, SNIC_FW_LOG_INFO, "host attached (pid %d), %u queues, %llu KiB shared",
+		(int)cred.pid, ch->n_queues, (unsigned long long)(size >> 10));
+	return;
+
+nomem:
+	snprintf(msg, sizeof(msg), "snic-sim could not create the shared memory: %s",
+		 strerror(errno));
+	welcome(fd, SNIC_CHAN_NOMEM, 0, NULL, 0, msg);
+	if (memfd >= 0)
+		close(memfd);
+	if (ch->mem)
+		munmap(ch->mem, ch->mem_size);
+	ch->mem = NULL;
+	ch->shm = NULL;
+	if (ch->doorbell_fd >= 0)
+		close(ch->doorbell_fd);
+	if (ch->irq_fd >= 0)
+		close(ch->irq_fd);
+	ch->doorbell_fd = ch->irq_fd = -1;
+refuse:
+	close(fd);
+}
+
+void sim_chan_detach(struct sim *s, const char *why)
+{
+	struct sim_chan *ch = &s->ch;
+
+	if (ch->conn_fd < 0)
+		return;
+	epoll_ctl(s->epfd, EPOLL_CTL_DEL, ch->conn_fd, NULL);
+	epoll_ctl(s->epfd, EPOLL_CTL_DEL, ch->doorbell_fd, NULL);
+	close(ch->conn_fd);
+	close(ch->doorbell_fd);
+	close(ch->irq_fd);
+	munmap(ch->mem, ch->mem_size);
+	ch->conn_fd = ch->doorbell_fd = ch->irq_fd = -1;
+	ch->mem = NULL;
+	ch->shm = NULL;
+	sim_log(s, SNIC_FW_LOG_INFO, "host detached (pid %d): %s; offloaded flows "
+		"keep forwarding", (int)ch->host_pid, why);
+	ch->host_pid = 0;
+}
+
+void sim_chan_close(struct sim *s)
+{
+	sim_chan_detach(s, "snic-sim is stopping");
+	if (s->ch.listen_fd >= 0) {
+		close(s->ch.listen_fd);
+		unlink(s->o.sock_path);
+		s->ch.listen_fd = -1;
+	}
+}
+
+static int poll_commands(struct sim *s)
+{
+	static _Alignas(8) uint8_t in[SNIC_IFC_MAX_IN], out[SNIC_IFC_MAX_OUT];
+	struct sim_chan *ch = &s->ch;
+	int work = 0;
+
+	for (uint32_t i = 0; i < SNIC_CHAN_CMD_SLOTS; i++) {
+		struct snic_chan_cmd *c = &ch->cmds[i];
+		uint32_t in_len;
+		size_t out_len;
+
+		if (LOAD(&c->state) != SNIC_CHAN_CMD_POSTED)
+			continue;
+		in_len = *(volatile uint32_t *)&c->in_len;
+		if (in_len > SNIC_IFC_MAX_IN)
+			s->stats.bad_cmd_len++;
+		/* the firmware works on our copy, never on the host's memory */
+		memcpy(in, c->in, in_len < SNIC_IFC_MAX_IN ? in_len : SNIC_IFC_MAX_IN);
+		out_len = snic_fw_cmd(s->fw, SNIC_IFC_FUNC_PF, in, in_len, out, sizeof(out));
+		memcpy(c->out, out, out_len);
+		c->out_len = (uint32_t)out_len;
+		STORE(&c->state, SNIC_CHAN_CMD_DONE);
+		s->stats.commands++;
+		ch->irq_pending = true;
+		work++;
+	}
+	return work;
+}
+
+static int poll_tx(struct sim *s)
+{
+	struct sim_chan *ch = &s->ch;
+	const uint32_t size = SNIC_CHAN_RING_SIZE, mask = size - 1;
+	int work = 0;
+
+	for (uint32_t q = 0; q < ch->n_queues; q++) {
+		struct snic_chan_ring *r = &ch->queues[q].tx;
+		uint32_t prod = LOAD(&r->prod.v), cons = ch->tx_cons[q];
+		uint16_t vport = ch->layout.queue_vport[q];
+
+		if (prod == cons)
+			continue;
+		if (prod - cons > size) {
+			/* not a producer index a sane host can have: skip all */
+			s->stats.bad_ring_index++;
+			ch->tx_cons[q] = prod;
+			STORE(&r->cons.v, prod);
+			continue;
+		}
+		for (; cons != prod; cons++) {
+			uint32_t len = *(volatile uint32_t *)&r->desc[cons & mask].len;
+
+			if (len < 14 || len > SNIC_CHAN_BUF_SIZE) {
+				s->stats.bad_desc_len++;
+				continue;
+			}
+			memcpy(s->frame, ch->mem + snic_chan_buf_off(&ch->layout, q, 1,
+								     cons & mask), len);
+			snic_fw_rep_tx(s->fw, vport, s->frame, len);
+			work++;
+		}
+		ch->tx_cons[q] = cons;
+		STORE(&r->cons.v, cons);
+	}
+	return work;
+}
+
+int sim_chan_poll(struct sim *s)
+{
+	if (s->ch.conn_fd < 0)
+		return 0;
+	return poll_commands(s) + poll_tx(s);
+}
+
+void sim_chan_rep_rx(struct sim *s, uint16_t vport, const uint8_t *frame,
+		     uint32_t len)
+{
+	struct sim_chan *ch = &s->ch;
+	uint32_t q, prod, cons;
+	struct snic_chan_ring *r;
+
+	if (ch->conn_fd < 0) {
+		s->stats.no_host++;
+		return;
+	}
+	if (len > SNIC_CHAN_BUF_SIZE) {
+		s->stats.rx_too_big++;
+		return;
+	}
+	q = queue_of(s, vport);
+	r = &ch->queues[q].rx;
+	prod = ch->rx_prod[q];
+	cons = LOAD(&r->cons.v);
+	if (prod - cons > SNIC_CHAN_RING_SIZE) {
+		s->stats.bad_ring_index++;      /* the host wrote nonsense */
+		return;
+	}
+	if (prod - cons == SNIC_CHAN_RING_SIZE) {
+		s->stats.rx_ring_full++;
+		return;
+	}
+	memcpy(ch->mem + snic_chan_buf_off(&ch->layout, q, 0,
+					   prod & (SNIC_CHAN_RING_SIZE - 1)),
+	       frame, len);
+	r->desc[prod & (SNIC_CHAN_RING_SIZE - 1)].len = len;
+	r->desc[prod & (SNIC_CHAN_RING_SIZE - 1)].vport = vport;
+	r->desc[prod & (SNIC_CHAN_RING_SIZE - 1)].flags = 0;
+	ch->rx_prod[q] = prod + 1;
+	STORE(&r->prod.v, prod + 1);
+	ch->irq_pending = true;
+}
+
+void sim_chan_event(struct sim *s, const struct snic_ifc_event *ev)
+{
+	struct sim_chan *ch = &s->ch;
+	uint32_t cons;
+
+	if (ch->conn_fd < 0)
+		return;         /* a new host reads the state with commands */
+	cons = LOAD(&ch->evq->cons.v);
+	if (ch->ev_prod - cons >= SNIC_CHAN_EVENTS) {
+		s->stats.events_lost++;
+		return;
+	}
+	ch->evq->ev[ch->ev_prod % SNIC_CHAN_EVENTS] = *ev;
+	ch->ev_prod++;
+	STORE(&ch->evq->prod.v, ch->ev_prod);
+	ch->irq_pending = true;
+}
+
+void sim_chan_kick(struct sim *s)
+{
+	struct sim_chan *ch = &s->ch;
+	uint64_t one = 1;
+
+	if (!ch->irq_pending || ch->conn_fd < 0)
+		return;
+	ch->irq_pending = false;
+	/* publish before reading the host's flag (it sets the flag, then
+	 * re-checks our indexes: one of us sees the other) */
+	atomic_thread_fence(memory_order_seq_cst);
+	if (LOAD(&ch->shm->host_sleeping.v))
+		(void)!write(ch->irq_fd, &one, sizeof(one));
+}
+
+void sim_chan_sleep(struct sim *s, bool sleeping)
+{
+	if (s->ch.conn_fd < 0)
+		return;
+	STORE(&s->ch.shm->nic_sleeping.v, sleeping);
+	atomic_thread_fence(memory_order_seq_cst);
+}
+
+void sim_chan_sync_stats(struct sim *s)
+{
+	if (s->ch.conn_fd < 0)
+		return;
+	s->stats.port_rx[0] = s->uplinks[0].rx;
+	s->stats.port_tx[0] = s->uplinks[0].tx;
+	memcpy(&s->ch.shm->stats, &s->stats, sizeof(s->stats));
+	s->ch.shm->heartbeat.v++;
+}

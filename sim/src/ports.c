@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ports.c - the NIC's ports on Linux.
+ *
+ * Each VF is a TAP device named <nic>pf0vf<N> (what a VM would see as its
+ * NIC), created inside the VM's network namespace when one is given; the PF
+ * is the TAP <nic>pf0 in snic-sim's namespace; uplink N is the TAP <nic>p<N>
+ * in the underlay namespace, or AF_PACKET on an existing interface (a veth).
+ * TAPs are created non-persistent: the kernel deletes them when snic-sim
+ * exits, cleanly or not.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/if_tun.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim.h"
+#include "snic_fwc.h"
+
+int sim_in_netns(const char *ns, int (*fn)(void *), void *arg)
+{
+	char path[256];
+	int self, target, r, e;
+
+	if (!ns || !ns[0])
+		return fn(arg);
+	if (ns[0] == '/')
+		snprintf(path, sizeof(path), "%s", ns);
+	else
+		snprintf(path, sizeof(path), "/var/run/netns/%s", ns);
+	target = open(path, O_RDONLY | O_CLOEXEC);
+	if (target < 0)
+		return -errno;
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0) {
+		e = -errno;
+		close(target);
+		return e;
+	}
+	if (setns(target, CLONE_NEWNET) < 0) {
+		e = -errno;
+		close(target);
+		close(self);
+		return e;
+	}
+	r = fn(arg);
+	if (setns(self, CLONE_NEWNET) < 0)
+		r = -errno;     /* cannot happen short of a kernel bug */
+	close(target);
+	close(self);
+	return r;
+}
+
+struct open_args {
+	struct sim_port *p;
+	const uint8_t *mac;     /* NULL: leave the MAC alone */
+	bool tap;
+	int err_step;           /* what failed, for the message; -1: the
+	                           namespace could not be entered */
+};
+
+/* Set MAC (optional) and bring the interface up; in the current netns. */
+static int if_setup(const char *ifname, const uint8_t *mac)
+{
+	struct ifreq ifr;
+	int sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), r = 0;
+
+	if (sk < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (mac) {
+		ifr.ifr_hwaddr.sa_family = 1;   /* ARPHRD_ETHER */
+		memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
+		if (ioctl(sk, SIOCSIFHWADDR, &ifr) < 0)
+			r = -errno;
+	}
+	if (!r && ioctl(sk, SIOCGIFFLAGS, &ifr) < 0)
+		r = -errno;
+	if (!r) {
+		ifr.ifr_flags |= IFF_UP;
+		if (ioctl(sk, SIOCSIFFLAGS, &ifr) < 0)
+			r = -errno;
+	}
+	close(sk);
+	return r;
+}
+
+static int open_tap(void *arg)
+{
+	struct open_args *a = arg;
+	struct sim_port *p = a->p;
+	struct ifreq ifr;
+	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC), r;
+
+	a->err_step = 0;
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", p->ifname);
+	a->err_step = 1;
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	a->err_step = 2;
+	r = if_setup(p->ifname, a->mac);
+	if (r) {
+		close(fd);
+		return r;
+	}
+	p->fd = fd;
+	p->kind = SIM_PORT_TAP;
+	p->carrier = true;
+	return 0;
+}
+
+static int open_packet(void *arg)
+{
+	struct open_args *a = arg;
+	struct sim_port *p = a->p;
+	struct sockaddr_ll sll;
+	struct packet_mreq mr;
+	unsigned idx;
+	int fd, one = 1, r;
+
+	a->err_step = 3;
+	idx = if_nametoindex(p->ifname);
+	if (!idx)
+		return -ENODEV;
+	a->err_step = 0;
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	if (fd < 0)
+		return -errno;
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ETH_P_ALL);
+	sll.sll_ifindex = (int)idx;
+	memset(&mr, 0, sizeof(mr));
+	mr.mr_ifindex = (int)idx;
+	mr.mr_type = PACKET_MR_PROMISC;
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0 ||
+	    setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0 ||
+	    setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one)) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	a->err_step = 2;
+	r = if_setup(p->ifname, NULL);
+	if (r) {
+		close(fd);
+		return r;
+	}
+	p->fd = fd;
+	p->kind = SIM_PORT_PACKET;
+	p->carrier = true;
+	return 0;
+}
+
+static int port_open(struct sim *s, struct sim_port *p, bool tap,
+		     const uint8_t *mac, char *err, size_t errlen)
+{
+	struct open_args a = { .p = p, .mac = mac, .tap = tap, .err_step = -1 };
+	int r = sim_in_netns(p->netns, tap ? open_tap : open_packet, &a);
+	const char *where = p->netns[0] ? p->netns : "snic-sim's own namespace";
+
+	if (!r) {
+		sim_log(s, SNIC_FW_LOG_INFO, "%s: %s %s in %s", p->label,
+			tap ? "TAP" : "AF_PACKET on", p->ifname, where);
+		return 0;
+	}
+	if (a.err_step == -1)   /* never got into the namespace */
+		snprintf(err, errlen, "%s: network namespace '%s' does not exist "
+			 "(create it first: ip netns add %s)", p->label, p->netns,
+			 p->netns);
+	else if (a.err_step == 1 && (r == -EBUSY || r == -EEXIST || r == -EPERM))
+		snprintf(err, errlen, "%s: cannot create TAP %s in %s: %s (is another "
+			 "snic-sim named '%s' running, or a stale device left? "
+			 "ip link del %s)", p->label, p->ifname, where, strerror(-r),
+			 s->o.name, p->ifname);
+	else if (a.err_step == 3)
+		snprintf(err, errlen, "%s: no interface %s in %s", p->label,
+			 p->ifname, where);
+	else
+		snprintf(err, errlen, "%s: cannot open %s %s in %s: %s", p->label,
+			 tap ? "TAP" : "AF_PACKET on", p->ifname, where, strerror(-r));
+	return -1;
+}
+
+static void port_init(struct sim_port *p, const char *label, uint16_t vport,
+		      const char *ifname, const char *netns)
+{
+	memset(p, 0, sizeof(*p));
+	p->fd = -1;
+	p->vport = vport;
+	snprintf(p->label, sizeof(p->label), "%s", label);
+	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
+	snprintf(p->netns, sizeof(p->netns), "%s", netns ? netns : "");
+}
+
+int sim_ports_open(struct sim *s, char *err, size_t errlen)
+{
+	const struct snic_fw_board *b = s->board;
+	char label[16], ifname[IF_NAMESIZE];
+
+	for (unsigned i = 0; i < b->n_uplinks; i++) {
+		bool dev = i == 0 && s->o.uplink_dev;
+		snprintf(label, sizeof(label), "uplink%u", i);
+		snprintf(ifname, sizeof(ifname), "%sp%u", s->o.name, i);
+		port_init(&s->uplinks[i], label, SNIC_IFC_VPORT_UPLINK(i),
+			  dev ? s->o.uplink_dev : ifname, s->o.uplink_netns);
+		if (port_open(s, &s->uplinks[i], !dev, NULL, err, errlen))
+			return -1;
+	}
+	snprintf(ifname, sizeof(ifname), "%spf0", s->o.name);
+	port_init(&s->pf, "pf", SNIC_IFC_VPORT_PF, ifname, NULL);
+	if (!s->o.no_pf_tap && port_open(s, &s->pf, true, b->pf_mac, err, errlen))
+		return -1;
+	for (unsigned i = 0; i < b->n_vfs; i++) {
+		struct snic_ifc_query_vport_out q;
+		struct snic_fwc c;
+
+		snprintf(label, sizeof(label), "vf%u", i);
+		snprintf(ifname, sizeof(ifname), "%spf0vf%u", s->o.name, i);
+		port_init(&s->vfs[i], label, SNIC_IFC_VPORT_VF(i), ifname,
+			  s->o.vf_netns[i]);
+		snic_fwc_init_direct(&c, s->fw, SNIC_IFC_FUNC_PF);
+		if (snic_fwc_query_vport(&c, SNIC_IFC_VPORT_VF(i), &q) != SNIC_SYN_OK) {
+			snprintf(err, errlen, "vf%u: the firmware does not know it", i);
+			return -1;
+		}
+		if (port_open(s, &s->vfs[i], true, q.ctx.mac, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+void sim_ports_close(struct sim *s)
+{
+	struct sim_port *all[2 + SNIC_IFC_MAX_UPLINKS];
+	unsigned n = 0;
+
+	for (unsigned i = 0; s->board && i < s->board->n_uplinks; i++)
+		all[n++] = &s->uplinks[i];
+	all[n++] = &s->pf;
+	for (unsigned i = 0; i < n; i++) {
+		if (all[i]->cap.f)
+			snic_pcap_close(&all[i]->cap);
+		if (all[i]->fd >= 0)
+			close(all[i]->fd);
+		all[i]->fd = -1;
+	}
+	for (unsigned i = 0; s->vfs && s->board && i < s->board->n_vfs; i++) {
+		if (s->vfs[i].cap.f)
+			snic_pcap_close(&s->vfs[i].cap);
+		if (s->vfs[i].fd >= 0)
+			close(s->vfs[i].fd);
+		s->vfs[i].fd = -1;
+	}
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void capture(struct sim_port *p, const uint8_t *frame, uint32_t len)
+{
+	if (p->cap.f && (snic_pcap_write(&p->cap, frame, len, now_ns()) ||
+			 snic_pcap_flush(&p->cap)))
+		snic_pcap_close(&p->cap);   /* disk full: stop, keep going */
+}
+
+int sim_port_poll(struct sim *s, struct sim_port *p)
+{
+	int n = 0;
+
+	while (n < SIM_RX_BATCH) {
+		ssize_t len = read(p->fd, s->frame, sizeof(s->frame));
+
+		if (len < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				p->rx_errors++;
+			break;
+		}
+		n++;
+		if (len == 0)
+			continue;
+		p->rx++;
+		p->rx_bytes += (uint64_t)len;
+		capture(p, s->frame, (uint32_t)len);
+		snic_fw_rx(s->fw, p->vport, s->frame, (uint32_t)len);
+	}
+	return n;
+}
+
+void sim_port_send(struct sim *s, struct sim_port *p, const uint8_t *frame,
+		   uint32_t len)
+{
+	(void)s;
+	if (p->fd < 0) {
+		p->tx_errors++;
+		return;
+	}
+	capture(p, frame, len);
+	if (write(p->fd, frame, len) != (ssize_t)len) {
+		/* a TAP nobody reads, or down: the frame is lost, as on a wire */
+		p->tx_errors++;
+		return;
+	}
+	p->tx++;
+	p->tx_bytes += len;
+}
+
+void sim_port_set_carrier(struct sim *s, struct sim_port *p, bool up)
+{
+	int on = up;
+
+	if (p->kind != SIM_PORT_TAP || p->carrier == up)
+		return;
+	if (ioctl(p->fd, TUNSETCARRIER, &on) < 0) {
+		sim_log(s, SNIC_FW_LOG_WARN, "%s: cannot set carrier of %s: %s",
+			p->label, p->ifname, strerror(errno));
+		return;
+	}
+	p->carrier = up;
+	sim_log(s, SNIC_FW_LOG_INFO, "%s: link %s", p->label, up ? "up" : "down");
+}
+
+int sim_port_capture(struct sim *s, struct sim_port *p, const char *path,
+		     char *err, size_t errlen)
+{
+	if (p->cap.f) {
+		snic_pcap_close(&p->cap);
+		sim_log(s, SNIC_FW_LOG_INFO, "%s: capture to %s stopped", p->label,
+			p->cap_path);
+		p->cap_path[0] = '\0';
+	}
+	if (!path || !strcmp(path, "off"))
+		return 0;
+	if (snic_pcap_create(&p->cap, path, SNIC_PCAP_LINKTYPE_ETHERNET)) {
+		snprintf(err, errlen, "%s: cannot write capture %s: %s", p->label,
+			 path, strerror(errno));
+		return -1;
+	}
+	snprintf(p->cap_path, sizeof(p->cap_path), "%s", path);
+	sim_log(s, SNIC_FW_LOG_INFO, "%s: capturing to %s", p->label, path);
+	return 0;
+}

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sim.h - snic-sim's insides: one process is one NIC.
+ *
+ * The firmware (nic-fw) runs on a Linux implementation of its HAL (hal.c):
+ * memory from anonymous mmap, frames out through ports (ports.c: a TAP per
+ * VF - possibly inside a VM's network namespace -, a TAP for the PF, and the
+ * uplink: a TAP in the underlay namespace or AF_PACKET on an existing
+ * interface), representor frames and events into the device channel
+ * (chan.c), time from CLOCK_MONOTONIC.  A control socket (ctl.c) takes
+ * captures, link changes and status requests.  main.c owns the loop.
+ *
+ * Threads: one.  Everything - ports, channel, control, the firmware - is
+ * driven from the loop in main.c, which polls adaptively: while there is
+ * work it keeps going without blocking, after a short idle spell it sets the
+ * channel's nic_sleeping flag and blocks in epoll (1 s heartbeat).
+ *
+ * Cleanup: TAP devices are not persistent, so the kernel removes them when
+ * the process exits however it exits; the socket files are removed on a
+ * clean exit and reclaimed (after checking nobody answers) on the next start.
+ */
+#ifndef SNIC_SIM_H
+#define SNIC_SIM_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "snic_chan.h"
+#include "snic_fw.h"
+#include "snic_pcap.h"
+
+#define SIM_NAME_MAX     6      /* NAME + "pf0vf" + 4 digits <= 15 */
+#define SIM_FRAME_MAX    (SNIC_FW_MAX_FRAME + 64u)
+#define SIM_RX_BATCH     64     /* frames read from one port per turn */
+
+enum sim_port_kind {
+	SIM_PORT_NONE = 0,
+	SIM_PORT_TAP,           /* a TAP we created; gone when we exit */
+	SIM_PORT_PACKET,        /* AF_PACKET on an interface we do not own */
+};
+
+struct sim_port {
+	enum sim_port_kind kind;
+	char label[16];         /* "uplink0", "pf", "vf3": for ctl and logs */
+	char ifname[IF_NAMESIZE];
+	char netns[64];         /* "" = snic-sim's own namespace */
+	int fd;
+	uint16_t vport;
+	bool carrier;
+	struct snic_pcap_writer cap;
+	char cap_path[256];
+	uint64_t rx, tx, rx_bytes, tx_bytes, tx_errors, rx_errors;
+};
+
+/* Command line. */
+struct sim_opts {
+	char name[SIM_NAME_MAX + 1];
+	const char *board;
+	char sock_path[108];
+	char ctl_path[108];
+	const char *uplink_netns;
+	const char *uplink_dev;       /* AF_PACKET on this instead of a TAP */
+	const char *vf_netns[SNIC_IFC_MAX_VFS];
+	const char *captures[16];     /* "PORT=FILE" */
+	unsigned n_captures;
+	const char *pidfile;
+	int log_level;                /* SNIC_FW_LOG_* threshold */
+	bool no_pf_tap;
+};
+
+struct sim_chan {
+	int listen_fd;
+	int conn_fd;                  /* -1: no host attached */
+	int doorbell_fd;              /* host -> NIC */
+	int irq_fd;                   /* NIC -> host */
+	pid_t host_pid;
+	uint8_t *mem;
+	size_t mem_size;
+	struct snic_chan_shm *shm;
+	struct snic_chan_cmd *cmds;
+	struct snic_chan_evq *evq;
+	struct snic_chan_queue *queues;
+	/* our own copies of our indexes: never read back from shared memory */
+	uint32_t rx_prod[SNIC_CHAN_MAX_QUEUES];
+	uint32_t tx_cons[SNIC_CHAN_MAX_QUEUES];
+	uint32_t ev_prod;
+	struct snic_chan_shm layout;  /* the header as we wrote it */
+	uint32_t n_queues;
+	bool irq_pending;
+	uint64_t attaches;
+};
+
+struct sim {
+	struct sim_opts o;
+	void *dtb;
+	size_t dtb_len;
+	struct snic_fw *fw;
+	const struct snic_fw_board *board;
+	struct snic_fw_hal hal;
+	struct sim_port uplinks[SNIC_IFC_MAX_UPLINKS];
+	struct sim_port pf;
+	struct sim_port *vfs;         /* board->n_vfs of them */
+	struct sim_chan ch;
+	int ctl_fd;
+	int epfd;
+	int sig_fd;
+	volatile bool stop;
+	uint64_t loops;
+	uint8_t frame[SIM_FRAME_MAX];
+	struct snic_chan_stats stats; /* mirrored into shared memory */
+	struct { uint64_t in, out; } port_totals[2];
+};
+
+/* epoll tags: what a ready descriptor is */
+enum sim_tag {
+	SIM_TAG_LISTEN = 1,
+	SIM_TAG_CONN,
+	SIM_TAG_DOORBELL,
+	SIM_TAG_CTL,
+	SIM_TAG_SIGNAL,
+	SIM_TAG_PORT,           /* index: see sim_port_index() */
+};
+#define SIM_TAG(type, idx) ((uint64_t)(type) << 32 | (uint32_t)(idx))
+int sim_epoll_add(struct sim *s, int fd, uint64_t tag);
+
+/* hal.c */
+void sim_hal_init(struct sim *s);
+struct sim_port *sim_port_of_vport(struct sim *s, uint16_t vport);
+struct sim_port *sim_port_by_label(struct sim *s, const char *label);
+void sim_log(struct sim *s, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ports.c */
+int sim_ports_open(struct sim *s, char *err, size_t errlen);
+void sim_ports_close(struct sim *s);
+/* Read and run up to SIM_RX_BATCH frames from a port; returns frames read. */
+int sim_port_poll(struct sim *s, struct sim_port *p);
+void sim_port_send(struct sim *s, struct sim_port *p, const uint8_t *frame,
+		   uint32_t len);
+void sim_port_set_carrier(struct sim *s, struct sim_port *p, bool up);
+int sim_port_capture(struct sim *s, struct sim_port *p, const char *path,
+		     char *err, size_t errlen);
+/* Run fn inside network namespace ns (by name); 0 or -errno. */
+int sim_in_netns(const char *ns, int (*fn)(void *), void *arg);
+
+/* chan.c */
+int sim_chan_listen(struct sim *s, char *err, size_t errlen);
+void sim_chan_accept(struct sim *s);
+void sim_chan_detach(struct sim *s, const char *why);
+void sim_chan_close(struct sim *s);
+/* Commands and host transmissions; returns work done. */
+int sim_chan_poll(struct sim *s);
+/* A frame for the host on vport's representor queue. */
+void sim_chan_rep_rx(struct sim *s, uint16_t vport, const uint8_t *frame,
+		     uint32_t len);
+void sim_chan_event(struct sim *s, const struct snic_ifc_event *ev);
+void sim_chan_kick(struct sim *s);
+void sim_chan_sleep(struct sim *s, bool sleeping);
+void sim_chan_sync_stats(struct sim *s);
+
+/* ctl.c */
+int sim_ctl_listen(struct sim *s, char *err, size_t errlen);
+void sim_ctl_handle(struct sim *s);
+void sim_ctl_close(struct sim *s);
+int sim_ctl_client(int argc, char **argv);
+
+/* Claim a UNIX socket path: refuse if someone answers, else remove it. */
+int sim_claim_socket_path(const char *path, char *err, size_t errlen);
+
+#endif /* SNIC_SIM_H */

@@ -15,6 +15,7 @@
 
 #include "sim.h"
 #include "snic_fw_memhal.h"
+#include "snic_fwc.h"
 
 #ifndef SNIC_DEFAULT_BOARD
 #define SNIC_DEFAULT_BOARD "/usr/share/snic/snic-cx6.dtb"
@@ -46,6 +47,8 @@ static void usage(FILE *f)
 "      --vf-netns N=NETNS   create VF N's TAP in network namespace NETNS\n"
 "                           (a name from ip netns, or a /proc/PID/ns/net path);\n"
 "                           repeatable\n"
+"      --vf-mac N=MAC       VF N's MAC address (default: the board's mac-base\n"
+"                           + N), as the PF driver would set it\n"
 "      --uplink-netns NETNS create the uplink TAP in NETNS (the underlay)\n"
 "      --uplink-dev IFNAME  use AF_PACKET on existing IFNAME (in --uplink-netns\n"
 "                           when given) instead of creating a TAP\n"
@@ -79,12 +82,14 @@ static int parse_name(struct sim_opts *o, const char *v)
 
 static int parse_opts(struct sim_opts *o, int argc, char **argv)
 {
-	enum { O_VF_NETNS = 256, O_UPLINK_NETNS, O_UPLINK_DEV, O_NO_PF_TAP, O_VERSION };
+	enum { O_VF_NETNS = 256, O_VF_MAC, O_UPLINK_NETNS, O_UPLINK_DEV, O_NO_PF_TAP,
+	       O_VERSION };
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "board", required_argument, NULL, 'b' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "vf-netns", required_argument, NULL, O_VF_NETNS },
+		{ "vf-mac", required_argument, NULL, O_VF_MAC },
 		{ "uplink-netns", required_argument, NULL, O_UPLINK_NETNS },
 		{ "uplink-dev", required_argument, NULL, O_UPLINK_DEV },
 		{ "no-pf-tap", no_argument, NULL, O_NO_PF_TAP },
@@ -119,6 +124,23 @@ static int parse_opts(struct sim_opts *o, int argc, char **argv)
 				return -1;
 			}
 			o->vf_netns[n] = eq + 1;
+			break;
+		}
+		case O_VF_MAC: {
+			unsigned m[6];
+			char *eq = strchr(optarg, '='), *end, tail;
+			unsigned long n = strtoul(optarg, &end, 10);
+			if (!eq || end != eq || eq == optarg || n >= SNIC_IFC_MAX_VFS ||
+			    sscanf(eq + 1, "%2x:%2x:%2x:%2x:%2x:%2x%c", &m[0], &m[1], &m[2],
+				   &m[3], &m[4], &m[5], &tail) != 6 || (m[0] & 1) ||
+			    !(m[0] | m[1] | m[2] | m[3] | m[4] | m[5])) {
+				fprintf(stderr, "snic-sim: --vf-mac '%s': expected N=MAC with "
+					"N a VF index and MAC a unicast xx:xx:xx:xx:xx:xx\n",
+					optarg);
+				return -1;
+			}
+			for (int k = 0; k < 6; k++)
+				o->vf_mac[n][k] = (uint8_t)m[k];
 			break;
 		}
 		case O_UPLINK_NETNS: o->uplink_netns = optarg; break;
@@ -234,7 +256,28 @@ static int start(struct sim *s, char *err, size_t errlen)
 	if (r)
 		return -1;
 	b = s->board = snic_fw_get_board(s->fw);
+	for (unsigned i = 0; i < b->n_vfs; i++) {
+		static const uint8_t zero[6];
+		struct snic_ifc_vport_ctx x = { 0 };
+		struct snic_fwc c;
+		char e[256];
+
+		if (!memcmp(s->o.vf_mac[i], zero, 6))
+			continue;
+		memcpy(x.mac, s->o.vf_mac[i], 6);
+		snic_fwc_init_direct(&c, s->fw, SNIC_IFC_FUNC_PF);
+		if (snic_fwc_modify_vport(&c, SNIC_IFC_VPORT_VF(i), SNIC_VPORT_F_MAC, &x)) {
+			snprintf(err, errlen, "--vf-mac %u: %s", i,
+				 snic_fwc_strerror(&c, e, sizeof(e)));
+			return -1;
+		}
+	}
 	for (unsigned i = b->n_vfs; i < SNIC_IFC_MAX_VFS; i++) {
+		static const uint8_t zero[6];
+		if (memcmp(s->o.vf_mac[i], zero, 6)) {
+			snprintf(err, errlen, "--vf-mac %u: the board has %u VFs", i, b->n_vfs);
+			return -1;
+		}
 		if (s->o.vf_netns[i]) {
 			snprintf(err, errlen, "--vf-netns %u=%s: the board has %u VFs "
 				 "(0..%u)", i, s->o.vf_netns[i], b->n_vfs,

@@ -63,6 +63,7 @@ struct sim_opts {
 	const char *uplink_netns;
 	const char *uplink_dev;       /* AF_PACKET on this instead of a TAP */
 	const char *vf_netns[SNIC_IFC_MAX_VFS];
+	uint8_t vf_mac[SNIC_IFC_MAX_VFS][6];  /* all zero: the board's default */
 	const char *captures[16];     /* "PORT=FILE" */
 	unsigned n_captures;
 	const char *pidfile;

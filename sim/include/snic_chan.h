@@ -34,14 +34,31 @@
  * or writes outside the region.  The host library does the same checks on
  * what the NIC writes.
  *
+ * Command slot life cycle: the host owns a FREE slot: it writes the input,
+ * in_len and seq, then publishes POSTED; it never touches a POSTED slot.
+ * The NIC completes every POSTED slot it reads - also one whose in_len is
+ * over SNIC_IFC_MAX_IN (the reply is then a header with status BAD_LENGTH,
+ * syndrome IN_TOO_LONG) - writes the output and out_len, echoes seq and
+ * publishes DONE.  Only the host writes FREE, after copying the reply out.
+ *
+ * Layout: every offset in struct snic_chan_shm is 64-byte aligned (buffers
+ * 4096); n_queues = n_uplinks + 1 + n_vfs, and queue_vport[] maps queues to
+ * vports: the uplinks first, then the PF, then the VFs in order
+ * (snic_chan_layout.h builds it).  The memfd is sealed against growing and
+ * shrinking.  The eventfds are non-blocking (their open file description is
+ * shared by both sides): wait with poll/epoll, then read.
+ *
  * Memory ordering: producers write descriptors and buffers, then publish
  * the index with a release store; consumers read the index with an acquire
  * load.  Indexes are free-running uint32_t (wrap at 2^32); slot = idx &
  * (ring_size - 1).
  *
- * Sleeping: a side that is about to block sets its `sleeping` flag, re-checks
- * its rings, and only then waits on its eventfd; the other side kicks the
- * eventfd after publishing only when that flag is set.  Nobody spins.
+ * Sleeping: a side that is about to block sets its `sleeping` flag, issues a
+ * full fence, re-checks its rings, and only then waits on its eventfd; the
+ * other side publishes, issues a full fence, and kicks the eventfd only when
+ * the flag is set.  The NIC raises the interrupt for rx frames, events and
+ * completions, and also after it consumed tx descriptors, so a host waiting
+ * for tx room is woken.  Nobody spins.
  */
 #ifndef SNIC_CHAN_H
 #define SNIC_CHAN_H
@@ -130,8 +147,8 @@ struct snic_chan_stats {
 	uint64_t no_host;          /* exception frames while no host attached */
 	uint64_t events_lost;      /* event ring overflowed */
 	uint64_t commands;         /* commands executed */
-	uint64_t port_rx[SNIC_IFC_MAX_UPLINKS + 1]; /* frames in: uplinks, then all VFs */
-	uint64_t port_tx[SNIC_IFC_MAX_UPLINKS + 1]; /* frames out */
+	uint64_t uplink_rx[SNIC_IFC_MAX_UPLINKS];  /* frames off each wire */
+	uint64_t uplink_tx[SNIC_IFC_MAX_UPLINKS];  /* frames onto each wire */
 };
 
 struct snic_chan_shm {

@@ -168,8 +168,9 @@ void sim_chan_accept(struct sim *s)
 	ch->n_queues = 1 + s->board->n_uplinks + s->board->n_vfs;
 	memset(&hdr, 0, sizeof(hdr));
 	size = snic_chan_layout(&hdr, ch->n_queues, s->board->n_vfs);
-	memfd = memfd_create("snic-chan", MFD_CLOEXEC);
-	if (!size || memfd < 0 || ftruncate(memfd, (off_t)size) != 0)
+	memfd = memfd_create("snic-chan", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (!size || memfd < 0 || ftruncate(memfd, (off_t)size) != 0 ||
+	    fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0)
 		goto nomem;
 	ch->mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
 	if (ch->mem == MAP_FAILED) {
@@ -317,6 +318,7 @@ static int poll_tx(struct sim *s)
 		}
 		ch->tx_cons[q] = cons;
 		STORE(&r->cons.v, cons);
+		ch->irq_pending = true;   /* room in the ring: wake a waiting host */
 	}
 	return work;
 }
@@ -411,8 +413,10 @@ void sim_chan_sync_stats(struct sim *s)
 {
 	if (s->ch.conn_fd < 0)
 		return;
-	s->stats.port_rx[0] = s->uplinks[0].rx;
-	s->stats.port_tx[0] = s->uplinks[0].tx;
+	for (unsigned i = 0; i < s->board->n_uplinks; i++) {
+		s->stats.uplink_rx[i] = s->uplinks[i].rx;
+		s->stats.uplink_tx[i] = s->uplinks[i].tx;
+	}
 	memcpy(&s->ch.shm->stats, &s->stats, sizeof(s->stats));
 	s->ch.shm->heartbeat.v++;
 }

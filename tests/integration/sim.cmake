@@ -1,0 +1,6 @@
+# snic-sim on real namespaces, TAPs, a bridge and a kernel VXLAN peer,
+# driven through the host-side channel library.
+snic_test(NAME test_sim_overlay SOURCES test_sim_overlay.c
+          LIBS snic_drv_chan snic_fw_hosted snic_testlib LABELS integration TIMEOUT 300)
+target_compile_definitions(test_sim_overlay PRIVATE SNIC_SIM="$<TARGET_FILE:snic-sim>")
+add_dependencies(test_sim_overlay snic-sim)

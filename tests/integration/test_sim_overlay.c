@@ -379,6 +379,26 @@ int main(void)
 	FWC_OK(&f, snic_fwc_query_counters(&f, ids.cnt, 2, 0, pk2, NULL));
 	SNIC_CHECK(pk2[0] >= pk[0] + 3 && pk2[1] >= pk[1] + 3, "counters keep counting");
 
+	/* the VF's link state is its TAP's carrier */
+	struct snic_ifc_vport_ctx x = { .link_state = SNIC_LINK_DOWN };
+	char *carrier = NULL;
+	FWC_OK(&f, snic_fwc_modify_vport(&f, SNIC_IFC_VPORT_VF(0), SNIC_VPORT_F_LINK, &x));
+	usleep(100000);
+	snic_net_run(ns_vm, &carrier, "cat /sys/class/net/%spf0vf0/carrier", name);
+	SNIC_CHECK(carrier && carrier[0] == '0', "VF link down: the VM's NIC has no carrier (%s)",
+		   carrier ? carrier : "?");
+	free(carrier);
+	SNIC_CHECK(ping(ns_vm, "10.0.0.2") != 0, "VF link down: no traffic");
+	x.link_state = SNIC_LINK_AUTO;
+	FWC_OK(&f, snic_fwc_modify_vport(&f, SNIC_IFC_VPORT_VF(0), SNIC_VPORT_F_LINK, &x));
+	usleep(100000);
+	carrier = NULL;
+	snic_net_run(ns_vm, &carrier, "cat /sys/class/net/%spf0vf0/carrier", name);
+	SNIC_CHECK(carrier && carrier[0] == '1', "VF link auto: carrier back (%s)",
+		   carrier ? carrier : "?");
+	free(carrier);
+	SNIC_CHECK(ping(ns_vm, "10.0.0.2") == 0, "VF link back: traffic flows");
+
 	/* 3a. malformed frames from the VM: counted, dropped */
 	struct snic_ifc_query_stats_out s0, s1;
 	uint8_t bad[60] = { 0 };

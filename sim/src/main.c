@@ -60,6 +60,9 @@ static void usage(FILE *f)
 "  -q, --quiet              log errors only\n"
 "  -h, --help               this text\n"
 "      --version            firmware and program version\n"
+"      --check              boot the firmware on the board with these options,\n"
+"                           print what it would be (model, vfs, uplinks,\n"
+"                           default_board) and exit: 0 usable, 1 not\n"
 "\n"
 "Control (snic-sim ctl): status | capture PORT FILE|off | link uplinkN up|down\n"
 "| stop.  SIGTERM or SIGINT stop snic-sim cleanly: its TAPs and sockets go.\n"
@@ -83,7 +86,7 @@ static int parse_name(struct sim_opts *o, const char *v)
 static int parse_opts(struct sim_opts *o, int argc, char **argv)
 {
 	enum { O_VF_NETNS = 256, O_VF_MAC, O_UPLINK_NETNS, O_UPLINK_DEV, O_NO_PF_TAP,
-	       O_VERSION };
+	       O_VERSION, O_CHECK };
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "board", required_argument, NULL, 'b' },
@@ -99,6 +102,7 @@ static int parse_opts(struct sim_opts *o, int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, O_VERSION },
+		{ "check", no_argument, NULL, O_CHECK },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sock = NULL;
@@ -158,6 +162,7 @@ static int parse_opts(struct sim_opts *o, int argc, char **argv)
 		case 'v': o->log_level = SNIC_FW_LOG_DBG; break;
 		case 'q': o->log_level = SNIC_FW_LOG_ERR; break;
 		case 'h': usage(stdout); exit(0);
+		case O_CHECK: o->check = true; break;
 		case O_VERSION:
 			printf("snic-sim, firmware %s, device channel v%u\n",
 			       SNIC_FW_VERSION, SNIC_CHAN_VERSION);
@@ -285,10 +290,21 @@ static int start(struct sim *s, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	if (s->o.check) {
+		printf("model=\"%s\" firmware=%s vfs=%u uplinks=%u board=%s "
+		       "default_board=%s\n", b->model, SNIC_FW_VERSION, b->n_vfs,
+		       b->n_uplinks, s->o.board, SNIC_DEFAULT_BOARD);
+		return 1;       /* main: checked, stop here */
+	}
 	s->vfs = calloc(b->n_vfs ? b->n_vfs : 1, sizeof(*s->vfs));
 	for (unsigned i = 0; s->vfs && i < b->n_vfs; i++)
 		s->vfs[i].fd = -1;
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	/* a shell starts background jobs with SIGINT ignored, and a blocked
+	 * but ignored signal is discarded: take the defaults back first */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
@@ -453,6 +469,10 @@ int main(int argc, char **argv)
 	if (parse_opts(&s.o, argc, argv))
 		return 2;
 	r = start(&s, err, sizeof(err));
+	if (r == 1 && s.o.check) {
+		stop(&s);
+		return 0;
+	}
 	if (r) {
 		if (err[0])
 			fprintf(stderr, "snic-sim: %s\n", err);

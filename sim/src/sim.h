@@ -69,6 +69,7 @@ struct sim_opts {
 	const char *pidfile;
 	int log_level;                /* SNIC_FW_LOG_* threshold */
 	bool no_pf_tap;
+	bool check;                   /* --check: validate and exit */
 };
 
 struct sim_chan {

@@ -338,7 +338,8 @@ static void test_entries(void)
 		   SNIC_SYN_ACT_FLAGS_UNKNOWN);
 	ENTRY_CASE("count only", (e->actions.flags = snic_ifc_le32(SNIC_ACT_COUNT),
 				  e->actions.counter = snic_ifc_le32(c_base),
-				  e->actions.n_dests = 0, memset(e->actions.dests, 0, 8)),
+				  e->actions.n_dests = 0,
+				  memset(e->actions.dests, 0, sizeof(e->actions.dests))),
 		   SNIC_SYN_ACT_NONE);
 	ENTRY_CASE("drop and forward", e->actions.flags |= snic_ifc_le32(SNIC_ACT_DROP),
 		   SNIC_SYN_ACT_DROP_AND_FWD);

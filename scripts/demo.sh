@@ -38,21 +38,9 @@ done
 root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 cd -- "$root"
 build=build/release
-stage() { printf '\n==> %s\n' "$*"; }
-
-stage "setup (scripts/setup.sh)"
-bash scripts/setup.sh
-
-stage "configure $build (gcc, Release, no sanitizers)"
-if [[ -f $build/CMakeCache.txt ]] &&
-   ! grep -Eq '^CMAKE_C_COMPILER:[A-Z]+=(.*/)?gcc$' "$build/CMakeCache.txt"; then
-  echo "$build was configured with another compiler: reconfiguring from scratch"
-  rm -rf -- "$build/CMakeCache.txt" "$build/CMakeFiles"
-fi
-CC=gcc cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSNIC_SANITIZE=OFF -DSNIC_FUZZ=OFF
-
-stage "build $build (-j$(nproc))"
-cmake --build "$build" -j"$(nproc)"
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+setup_and_build "$build" gcc "gcc, Release, no sanitizers" -DCMAKE_BUILD_TYPE=Release -DSNIC_SANITIZE=OFF -DSNIC_FUZZ=OFF
 
 stage "firmware self-check: $build/nic-fw/snic-fw-selfcheck"
 "$build/nic-fw/snic-fw-selfcheck" </dev/null

@@ -32,24 +32,9 @@ done
 root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 cd -- "$root"
 build=build/ci
-stage() { printf '\n==> %s\n' "$*"; }
-
-stage "setup (scripts/setup.sh)"
-bash scripts/setup.sh
-
-stage "configure $build (clang, ASan+UBSan, libFuzzer, RelWithDebInfo)"
-# The compiler is fixed at first configure: start over if build/ci was made
-# with another one.
-if [[ -f $build/CMakeCache.txt ]] &&
-   ! grep -Eq '^CMAKE_C_COMPILER:[A-Z]+=(.*/)?clang$' "$build/CMakeCache.txt"; then
-  echo "$build was configured with another compiler: reconfiguring from scratch"
-  rm -rf -- "$build/CMakeCache.txt" "$build/CMakeFiles"
-fi
-CC=clang cmake -S . -B "$build" -DSNIC_SANITIZE=ON -DSNIC_FUZZ=ON \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo
-
-stage "build $build (-j$(nproc))"
-cmake --build "$build" -j"$(nproc)"
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+setup_and_build "$build" clang "clang, ASan+UBSan, libFuzzer, RelWithDebInfo" -DSNIC_SANITIZE=ON -DSNIC_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
 ctest_args=(--test-dir "$build" --output-on-failure --timeout 600)
 if [[ -n $label ]]; then

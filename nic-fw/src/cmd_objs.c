@@ -5,16 +5,6 @@
  */
 #include "fw_internal.h"
 
-static bool zero(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < n; i++)
-		if (b[i])
-			return false;
-	return true;
-}
-
 /* ---- packet reformat ---- */
 
 uint32_t fw_cmd_alloc_reformat(struct fw_cmd_ctx *c)
@@ -32,7 +22,7 @@ uint32_t fw_cmd_alloc_reformat(struct fw_cmd_ctx *c)
 	syn = snic_fw_pkt_check_encap(in->data, len);
 	if (syn)
 		return syn;
-	if (!zero(in->data + len, SNIC_IFC_MAX_REFORMAT - len))
+	if (!fw_bytes_zero(in->data + len, SNIC_IFC_MAX_REFORMAT - len))
 		return SNIC_SYN_RSVD_NOT_ZERO;
 	if ((id = fw_idpool_get(&fw->reformat_ids)) == FW_NONE)
 		return SNIC_SYN_REFORMAT_LIMIT;
@@ -81,7 +71,7 @@ uint32_t fw_cmd_alloc_modify(struct fw_cmd_ctx *c)
 	for (uint32_t i = 0; i < n; i++)
 		if ((syn = snic_fw_pkt_check_modify(&in->ops[i])))
 			return syn;
-	if (!zero(&in->ops[n], (SNIC_IFC_MAX_MODIFY_OPS - n) * sizeof(in->ops[0])))
+	if (!fw_bytes_zero(&in->ops[n], (SNIC_IFC_MAX_MODIFY_OPS - n) * sizeof(in->ops[0])))
 		return SNIC_SYN_RSVD_NOT_ZERO;
 	if ((id = fw_idpool_get(&fw->modify_ids)) == FW_NONE)
 		return SNIC_SYN_MODIFY_LIMIT;

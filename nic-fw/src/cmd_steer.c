@@ -193,16 +193,6 @@ static uint32_t check_dest(const struct snic_fw *fw, const struct snic_ifc_dest 
 	return SNIC_SYN_OK;
 }
 
-static bool bytes_zero(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < n; i++)
-		if (b[i])
-			return false;
-	return true;
-}
-
 /* Decode and check an action set for an entry of `table` matching
  * value/mask. */
 static uint32_t check_actions(const struct snic_fw *fw, uint32_t table,
@@ -237,7 +227,7 @@ static uint32_t check_actions(const struct snic_fw *fw, uint32_t table,
 	for (unsigned i = 0; i < o->n_dests; i++)
 		if ((syn = check_dest(fw, &a->dests[i], &o->dests[i])))
 			return syn;
-	if (!bytes_zero(&a->dests[o->n_dests],
+	if (!fw_bytes_zero(&a->dests[o->n_dests],
 			(SNIC_IFC_MAX_DESTS - o->n_dests) * sizeof(a->dests[0])))
 		return SNIC_SYN_ACT_RSVD;
 	if (o->flags & SNIC_ACT_GOTO) {

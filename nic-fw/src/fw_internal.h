@@ -263,6 +263,16 @@ uint32_t fw_cmd_modify_vport(struct fw_cmd_ctx *c);
 uint32_t fw_syndrome_status(uint32_t syndrome);
 
 /* helpers */
+static inline bool fw_bytes_zero(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
 static inline uint32_t fw_le32(uint32_t v) { return snic_ifc_le32(v); }
 static inline uint16_t fw_le16(uint16_t v) { return snic_ifc_le16(v); }
 static inline uint64_t fw_le64(uint64_t v) { return snic_ifc_le64(v); }

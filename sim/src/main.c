@@ -317,6 +317,11 @@ static int start(struct sim *s, char *err, size_t errlen)
 		return -1;
 	}
 	sim_epoll_add(s, s->sig_fd, SIM_TAG(SIM_TAG_SIGNAL, 0));
+	/* the sockets first: a second snic-sim of the same name is told so */
+	if (sim_chan_listen(s, err, errlen) || sim_ctl_listen(s, err, errlen))
+		return -1;
+	sim_epoll_add(s, s->ch.listen_fd, SIM_TAG(SIM_TAG_LISTEN, 0));
+	sim_epoll_add(s, s->ctl_fd, SIM_TAG(SIM_TAG_CTL, 0));
 	if (sim_ports_open(s, err, errlen))
 		return -1;
 	for (uint32_t i = 0; i < 1 + b->n_uplinks + b->n_vfs; i++) {
@@ -340,10 +345,6 @@ static int start(struct sim *s, char *err, size_t errlen)
 		if (sim_port_capture(s, p, eq + 1, err, errlen))
 			return -1;
 	}
-	if (sim_chan_listen(s, err, errlen) || sim_ctl_listen(s, err, errlen))
-		return -1;
-	sim_epoll_add(s, s->ch.listen_fd, SIM_TAG(SIM_TAG_LISTEN, 0));
-	sim_epoll_add(s, s->ctl_fd, SIM_TAG(SIM_TAG_CTL, 0));
 	if (s->o.pidfile) {
 		FILE *f = fopen(s->o.pidfile, "w");
 		if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f) != 0) {

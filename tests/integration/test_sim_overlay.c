@@ -40,6 +40,7 @@ static const uint8_t vm_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
 static char ns_vm[SNIC_NET_NAME_MAX], ns_ul[SNIC_NET_NAME_MAX], ns_kp[SNIC_NET_NAME_MAX];
 static char name[8], sock[128], ctl[128], cap_up[128], cap_vf[128], simlog[128];
 static pid_t sim_pid;
+static bool afpacket;           /* --uplink=afpacket: AF_PACKET on a veth */
 
 struct ids {
 	uint32_t root, t1, cnt, e_encap, e_decap, e_deliver;
@@ -249,11 +250,16 @@ static void setup(void)
 		"ip neigh add 192.0.2.1 lladdr 02:5e:00:00:01:00 dev eth0 nud permanent",
 		VNI) == 0, "kernel VXLAN peer");
 
-	/* the NIC */
+	/* the NIC; its uplink a TAP it creates, or AF_PACKET on a veth */
+	if (afpacket)
+		SNIC_REQUIRE(sh(ns_ul, "ip link add nicup type veth peer name br-nic && "
+				"ip link set br-nic master br0 && ip link set br-nic up%s%s",
+				"", "") == 0, "uplink veth");
 	sim_pid = snic_net_spawn(NULL, simlog,
 		"%s --name %s --socket %s --vf-netns 0=%s --vf-mac 0=02:00:00:00:00:01 "
-		"--uplink-netns %s --capture uplink0=%s --capture vf0=%s",
-		SNIC_SIM, name, sock, ns_vm, ns_ul, cap_up, cap_vf);
+		"--uplink-netns %s %s --capture uplink0=%s --capture vf0=%s",
+		SNIC_SIM, name, sock, ns_vm, ns_ul, afpacket ? "--uplink-dev nicup" : "",
+		cap_up, cap_vf);
 	SNIC_REQUIRE(sim_pid > 0, "start snic-sim");
 	for (int i = 0; i < 100 && !up; i++) {
 		char *st = sim_status();
@@ -266,8 +272,9 @@ static void setup(void)
 		snic_net_run(NULL, NULL, "cat %s", simlog);
 	SNIC_REQUIRE(up, "snic-sim answers on %s", ctl);
 	snprintf(ifname, sizeof(ifname), "%sp0", name);
-	SNIC_REQUIRE(sh(ns_ul, "ip link set %s master br0%s", ifname, "") == 0,
-		     "uplink TAP on the bridge");
+	if (!afpacket)
+		SNIC_REQUIRE(sh(ns_ul, "ip link set %s master br0%s", ifname, "") == 0,
+			     "uplink TAP on the bridge");
 	snprintf(ifname, sizeof(ifname), "%spf0vf0", name);
 	SNIC_REQUIRE(sh(ns_vm, "ip addr add 10.0.0.1/24 dev %s%s", ifname, "") == 0,
 		     "VM address");
@@ -322,7 +329,36 @@ static void check_captures(void)
 	free(out);
 }
 
-int main(void)
+/* A second snic-sim with the same name is refused, saying why; after a
+ * kill -9 a new one reclaims the name and the stale sockets. */
+static void restart_checks(void)
+{
+	char *out = NULL;
+	int rc = snic_net_run(NULL, &out, "%s --name %s --socket %s 2>&1", SNIC_SIM,
+			      name, sock);
+
+	SNIC_CHECK(rc == 1 && out && strstr(out, "in use: another snic-sim is serving it"),
+		   "a second snic-sim on the same socket is refused: %s", out ? out : "");
+	free(out);
+	kill(sim_pid, SIGKILL);
+	snic_net_stop(sim_pid, SIGKILL, 2000);
+	SNIC_CHECK(access(sock, F_OK) == 0, "kill -9 leaves the socket file behind");
+	sim_pid = snic_net_spawn(NULL, simlog, "%s --name %s --socket %s --vf-netns 0=%s "
+				 "--vf-mac 0=02:00:00:00:00:01 --uplink-netns %s %s",
+				 SNIC_SIM, name, sock, ns_vm, ns_ul,
+				 afpacket ? "--uplink-dev nicup" : "");
+	bool up = false;
+	for (int i = 0; i < 100 && !up; i++) {
+		char *st = sim_status();
+		up = st != NULL;
+		free(st);
+		if (!up)
+			usleep(50000);
+	}
+	SNIC_CHECK(up, "a new snic-sim reclaims the name, TAPs and stale sockets");
+}
+
+int main(int argc, char **argv)
 {
 	static struct snic_fwc f;
 	struct snic_drv_chan *c;
@@ -332,6 +368,8 @@ int main(void)
 	uint64_t pk[2], pk2[2];
 	char *st;
 
+	afpacket = argc > 1 && !strcmp(argv[1], "--uplink=afpacket");
+	printf("uplink: %s\n", afpacket ? "AF_PACKET on a veth" : "TAP");
 	snic_test_need_root();
 	snic_test_need_tool("tshark");
 	snic_test_need_tool("ping");
@@ -450,7 +488,20 @@ int main(void)
 	SNIC_CHECK(ping(ns_vm, "10.0.0.2") == 0, "and the NIC still forwards");
 	snic_drv_chan_close(c);
 
+	/* a capture started at run time */
+	char cap_rt[160];
+	snprintf(cap_rt, sizeof(cap_rt), "/tmp/snict-%s-runtime.pcap", name);
+	SNIC_CHECK(snic_net_run(NULL, NULL, "%s ctl --ctl %s capture vf0 %s >/dev/null",
+				SNIC_SIM, ctl, cap_rt) == 0, "start a capture at run time");
+	SNIC_CHECK(ping(ns_vm, "10.0.0.2") == 0, "ping during the run-time capture");
 	check_captures();
+	char *rt = snic_net_tshark_fields(cap_rt, "", "icmp.type", NULL);
+	SNIC_CHECK(rt && strstr(rt, "8\n") && strstr(rt, "0\n"),
+		   "the run-time capture of vf0 has echo requests and replies");
+	free(rt);
+	unlink(cap_rt);
+
+	restart_checks();
 
 	/* clean stop: every TAP and socket goes */
 	SNIC_CHECK(snic_net_stop(sim_pid, SIGTERM, 5000) == 0, "snic-sim exits 0 on SIGTERM");

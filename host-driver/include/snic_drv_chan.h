@@ -228,6 +228,13 @@ uint16_t snic_drv_chan_queue_vport(const struct snic_drv_chan *c, uint32_t q);
 int snic_drv_chan_queue_of(const struct snic_drv_chan *c, uint16_t vport);
 
 /**
+ * Frames waiting on queue q's rx ring (an upper bound: some may turn out to
+ * be malformed and be dropped by rx_burst); 0 for an impossible index (the
+ * next rx_burst resynchronises).  Lets a caller allocate only what it needs.
+ */
+uint32_t snic_drv_chan_rx_pending(struct snic_drv_chan *c, uint32_t q);
+
+/**
  * Receive up to n frames from queue q: frame i is copied to bufs[i] (buf_cap
  * bytes each) and its length stored in lens[i].  Descriptors with a length
  * outside [14, buf_size] or above buf_cap are dropped and counted; an

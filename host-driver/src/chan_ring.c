@@ -18,6 +18,16 @@
 
 _Static_assert((SNIC_CHAN_EVENTS & EV_MASK) == 0, "event ring is a power of two");
 
+uint32_t snic_drv_chan_rx_pending(struct snic_drv_chan *c, uint32_t q)
+{
+	uint32_t avail;
+
+	if (q >= c->n_queues)
+		return 0;
+	avail = LOAD_ACQ(&c->q[q].rx->prod.v) - LOAD_RLX(&c->q[q].rx_cons);
+	return avail > SNIC_CHAN_RING_SIZE ? 0 : avail;
+}
+
 uint16_t snic_drv_chan_rx_burst(struct snic_drv_chan *c, uint32_t q,
 				void **bufs, uint32_t *lens, uint16_t n,
 				uint32_t buf_cap)

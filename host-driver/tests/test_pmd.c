@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_pmd.c - net_snic under the real DPDK EAL, over a real snic-sim.
+ *
+ * snic-sim runs in a network namespace of the test's (its TAPs live there);
+ * this process starts the EAL with --vdev net_snic0,dev=<socket>,
+ * representor=vf[0-1] and checks: the three ports and how they are related
+ * (switch domain, representor ids, backer port, representor info); link;
+ * frames a VF's VM sends reach the VF representor's rx byte for byte, and
+ * frames from the wire reach the uplink port (no rules: everything is the
+ * exception path); frames sent on a representor come out of the represented
+ * TAP byte for byte; a full ring pushes back (tx takes fewer); stats; and
+ * closing the ports detaches from the NIC.
+ */
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <ethdev_driver.h>
+
+#include "snic_ifc.h"
+#include "snic_test.h"
+#include "snic_test_net.h"
+
+static char ns[SNIC_NET_NAME_MAX], name[8], sock[128], ctl[128], simlog[128];
+static struct rte_mempool *mp;
+
+/* Run fn(arg) in a child inside the namespace; its exit status. */
+static int in_ns(int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		if (snic_net_enter(ns))
+			_exit(100);
+		_exit(fn(arg));
+	}
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 101;
+}
+
+struct raw {
+	const char *ifname;
+	uint8_t frame[2048];
+	size_t len;
+	int timeout_ms;         /* recv: how long to wait */
+};
+
+static int raw_socket(const char *ifname, struct sockaddr_ll *sll)
+{
+	int fd = socket(AF_PACKET, SOCK_RAW, htons(0x0003 /* ETH_P_ALL */));
+
+	memset(sll, 0, sizeof(*sll));
+	sll->sll_family = AF_PACKET;
+	sll->sll_protocol = htons(0x0003);
+	sll->sll_ifindex = (int)if_nametoindex(ifname);
+	if (fd < 0 || !sll->sll_ifindex ||
+	    bind(fd, (struct sockaddr *)sll, sizeof(*sll)) != 0)
+		return -1;
+	return fd;
+}
+
+static int raw_send(void *arg)
+{
+	struct raw *r = arg;
+	struct sockaddr_ll sll;
+	int fd = raw_socket(r->ifname, &sll);
+
+	if (fd < 0)
+		return 2;
+	return sendto(fd, r->frame, r->len, 0, (struct sockaddr *)&sll, sizeof(sll)) ==
+	       (ssize_t)r->len ? 0 : 3;
+}
+
+/* Receive the first frame on ifname whose EtherType is 0x88b5 (ours). */
+static int raw_recv(void *arg)
+{
+	struct raw *r = arg;
+	struct sockaddr_ll sll;
+	int fd = raw_socket(r->ifname, &sll);
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	uint8_t buf[2048];
+
+	if (fd < 0)
+		return 2;
+	/* tell the parent we listen, then wait */
+	(void)!write(STDOUT_FILENO, "L", 1);
+	while (poll(&pfd, 1, r->timeout_ms) > 0) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		if (n >= 14 && buf[12] == 0x88 && buf[13] == 0xb5)
+			return (size_t)n == r->len && !memcmp(buf, r->frame, r->len) ? 0 : 4;
+	}
+	return 3;
+}
+
+static void test_frame(struct raw *r, const char *ifname, uint8_t tag, size_t len)
+{
+	static const uint8_t dst[6] = { 0x02, 0, 0, 0, 0x77, 0x01 };
+
+	r->ifname = ifname;
+	r->len = len;
+	memcpy(r->frame, dst, 6);
+	memcpy(r->frame + 6, "\x02\x00\x00\x00\x77\x02", 6);
+	r->frame[12] = 0x88;        /* local experimental EtherType */
+	r->frame[13] = 0xb5;
+	for (size_t i = 14; i < len; i++)
+		r->frame[i] = (uint8_t)(tag + i);
+	r->timeout_ms = 3000;
+}
+
+/* Poll a port until a frame of ours arrives (or 3 s). */
+static struct rte_mbuf *rx_one(uint16_t port)
+{
+	for (int i = 0; i < 3000; i++) {
+		struct rte_mbuf *m[8];
+		uint16_t n = rte_eth_rx_burst(port, 0, m, 8);
+		struct rte_mbuf *hit = NULL;
+		for (uint16_t k = 0; k < n; k++) {
+			const uint8_t *d = rte_pktmbuf_mtod(m[k], const uint8_t *);
+			if (!hit && m[k]->pkt_len >= 14 && d[12] == 0x88 && d[13] == 0xb5)
+				hit = m[k];
+			else
+				rte_pktmbuf_free(m[k]);
+		}
+		if (hit)
+			return hit;
+		usleep(1000);
+	}
+	return NULL;
+}
+
+static void start_port(uint16_t port)
+{
+	struct rte_eth_conf conf = { 0 };
+
+	SNIC_REQUIRE(rte_eth_dev_configure(port, 1, 1, &conf) == 0, "configure %u", port);
+	SNIC_REQUIRE(rte_eth_rx_queue_setup(port, 0, 256, 0, NULL, mp) == 0, "rxq %u", port);
+	SNIC_REQUIRE(rte_eth_tx_queue_setup(port, 0, 256, 0, NULL) == 0, "txq %u", port);
+	SNIC_REQUIRE(rte_eth_dev_start(port) == 0, "start %u", port);
+}
+
+int main(void)
+{
+	char vdev[256], ifname[IF_NAMESIZE];
+	uint16_t up = RTE_MAX_ETHPORTS, rep[2] = { RTE_MAX_ETHPORTS, RTE_MAX_ETHPORTS };
+	struct rte_eth_dev_info info[3];
+	struct raw r;
+	uint16_t port;
+	int ready = 0;
+
+	snic_test_need_root();
+	snprintf(name, sizeof(name), "p%05d", (int)(getpid() % 100000));
+	snprintf(sock, sizeof(sock), "/tmp/snict-%s.sock", name);
+	snprintf(ctl, sizeof(ctl), "/tmp/snict-%s.ctl", name);
+	snprintf(simlog, sizeof(simlog), "/tmp/snict-%s.log", name);
+	SNIC_REQUIRE(snic_net_ns_create(ns) == 0, "namespace");
+	snic_net_run(ns, NULL, "sysctl -qw net.ipv6.conf.all.disable_ipv6=1 "
+		     "net.ipv6.conf.default.disable_ipv6=1");
+	SNIC_REQUIRE(snic_net_spawn(ns, simlog, "%s --name %s --socket %s --board %s",
+				    SNIC_SIM, name, sock,
+				    snic_test_build_path("tests/fixtures/small.dtb")) > 0,
+		     "start snic-sim");
+	for (int i = 0; i < 100 && !ready; i++) {
+		ready = snic_net_run(NULL, NULL, "%s ctl --ctl %s status >/dev/null 2>&1",
+				     SNIC_SIM, ctl) == 0;
+		if (!ready)
+			usleep(50000);
+	}
+	if (!ready)
+		snic_net_run(NULL, NULL, "cat %s", simlog);
+	SNIC_REQUIRE(ready, "snic-sim is up");
+
+	/* ---- the EAL and the ports ---- */
+	snprintf(vdev, sizeof(vdev), "net_snic0,dev=%s,representor=vf[0-1]", sock);
+	char *eal[] = { "test_pmd", "-l", "0", "--no-huge", "--no-shconf", "--no-pci",
+			"-m", "256", "--log-level", "lib.eal:error", "--vdev", vdev, NULL };
+	SNIC_REQUIRE(rte_eal_init(12, eal) >= 0, "EAL init: %s", rte_strerror(rte_errno));
+	mp = rte_pktmbuf_pool_create("test_pmd", 1024, 32, 0, 2048 + RTE_PKTMBUF_HEADROOM,
+				     rte_socket_id());
+	SNIC_REQUIRE(mp, "mbuf pool");
+	SNIC_CHECK_EQ(rte_eth_dev_count_avail(), 3, "net_snic0 made 3 ports");
+	RTE_ETH_FOREACH_DEV(port) {
+		struct rte_eth_dev_info di;
+		char pname[RTE_ETH_NAME_MAX_LEN];
+
+		rte_eth_dev_info_get(port, &di);
+		rte_eth_dev_get_name_by_port(port, pname);
+		printf("port %u: %s driver %s switch %s domain %u port %u%s\n", port, pname,
+		       di.driver_name, di.switch_info.name, di.switch_info.domain_id,
+		       di.switch_info.port_id,
+		       *di.dev_flags & RTE_ETH_DEV_REPRESENTOR ? " representor" : "");
+		if (!strcmp(pname, "net_snic0"))
+			up = port, info[0] = di;
+		else if (!strcmp(pname, "net_snic0_representor_vf0"))
+			rep[0] = port, info[1] = di;
+		else if (!strcmp(pname, "net_snic0_representor_vf1"))
+			rep[1] = port, info[2] = di;
+	}
+	SNIC_REQUIRE(up < RTE_MAX_ETHPORTS && rep[0] < RTE_MAX_ETHPORTS &&
+		     rep[1] < RTE_MAX_ETHPORTS, "ports are named as documented");
+	SNIC_CHECK(!strcmp(info[0].driver_name, "net_snic"), "driver name %s",
+		   info[0].driver_name);
+	SNIC_CHECK(info[0].switch_info.domain_id == info[1].switch_info.domain_id &&
+		   info[1].switch_info.domain_id == info[2].switch_info.domain_id &&
+		   info[0].switch_info.domain_id != RTE_ETH_DEV_SWITCH_DOMAIN_ID_INVALID,
+		   "one switch domain for the NIC");
+	SNIC_CHECK(!(*info[0].dev_flags & RTE_ETH_DEV_REPRESENTOR) &&
+		   (*info[1].dev_flags & RTE_ETH_DEV_REPRESENTOR) &&
+		   (*info[2].dev_flags & RTE_ETH_DEV_REPRESENTOR),
+		   "the uplink port is no representor, the VF ports are");
+	uint16_t rid = 9;
+	SNIC_CHECK(rte_eth_representor_id_get(up, RTE_ETH_REPRESENTOR_VF, 0, 0, 1, &rid) == 0 &&
+		   rid == 1, "representor id of PF0/VF1 is 1 (%u)", rid);
+	SNIC_CHECK(rte_eth_devices[rep[1]].data->representor_id == 1 &&
+		   rte_eth_devices[rep[1]].data->backer_port_id == up,
+		   "VF1's representor is backed by the uplink port");
+	SNIC_CHECK(info[0].switch_info.port_id == SNIC_IFC_VPORT_UPLINK(0) &&
+		   info[1].switch_info.port_id == SNIC_IFC_VPORT_VF(0),
+		   "switch port ids are the vports");
+
+	start_port(up);
+	start_port(rep[0]);
+	start_port(rep[1]);
+	struct rte_eth_link link;
+	SNIC_CHECK(rte_eth_link_get_nowait(rep[0], &link) == 0 && link.link_status &&
+		   link.link_speed == 10000, "VF0 representor link up at the uplink's "
+		   "10 Gbit/s (%u)", link.link_speed);
+
+	/* ---- rx: the exception path ---- */
+	snprintf(ifname, sizeof(ifname), "%spf0vf0", name);
+	test_frame(&r, ifname, 1, 100);
+	SNIC_CHECK(in_ns(raw_send, &r) == 0, "the VM on VF0 sends a frame");
+	struct rte_mbuf *m = rx_one(rep[0]);
+	SNIC_CHECK(m && m->pkt_len == 100 && !memcmp(rte_pktmbuf_mtod(m, void *), r.frame, 100),
+		   "it arrives on VF0's representor, byte for byte");
+	SNIC_CHECK(m && m->port == rep[0], "mbuf port is the representor");
+	rte_pktmbuf_free(m);
+	snprintf(ifname, sizeof(ifname), "%sp0", name);
+	test_frame(&r, ifname, 2, 1500);
+	SNIC_CHECK(in_ns(raw_send, &r) == 0, "a frame arrives from the wire");
+	m = rx_one(up);
+	SNIC_CHECK(m && m->pkt_len == 1500 && !memcmp(rte_pktmbuf_mtod(m, void *), r.frame, 1500),
+		   "it arrives on the uplink port, byte for byte");
+	rte_pktmbuf_free(m);
+
+	/* ---- tx: out of the represented port ---- */
+	snprintf(ifname, sizeof(ifname), "%spf0vf1", name);
+	test_frame(&r, ifname, 3, 200);
+	int pfd[2];
+	SNIC_REQUIRE(pipe(pfd) == 0, "pipe");
+	pid_t lis = fork();
+	if (lis == 0) {
+		dup2(pfd[1], STDOUT_FILENO);
+		if (snic_net_enter(ns))
+			_exit(100);
+		_exit(raw_recv(&r));
+	}
+	char c;
+	SNIC_REQUIRE(read(pfd[0], &c, 1) == 1, "listener ready");
+	m = rte_pktmbuf_alloc(mp);
+	memcpy(rte_pktmbuf_append(m, 200), r.frame, 200);
+	SNIC_CHECK(rte_eth_tx_burst(rep[1], 0, &m, 1) == 1, "tx on VF1's representor");
+	int st;
+	waitpid(lis, &st, 0);
+	SNIC_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		   "the frame comes out of VF1's TAP, byte for byte (%d)",
+		   WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+
+	/* multi-segment mbufs are linearised */
+	snprintf(ifname, sizeof(ifname), "%sp0", name);
+	test_frame(&r, ifname, 4, 180);
+	lis = fork();
+	if (lis == 0) {
+		dup2(pfd[1], STDOUT_FILENO);
+		if (snic_net_enter(ns))
+			_exit(100);
+		_exit(raw_recv(&r));
+	}
+	SNIC_REQUIRE(read(pfd[0], &c, 1) == 1, "listener ready");
+	struct rte_mbuf *a = rte_pktmbuf_alloc(mp), *b = rte_pktmbuf_alloc(mp);
+	memcpy(rte_pktmbuf_append(a, 100), r.frame, 100);
+	memcpy(rte_pktmbuf_append(b, 80), r.frame + 100, 80);
+	SNIC_REQUIRE(rte_pktmbuf_chain(a, b) == 0, "chain");
+	SNIC_CHECK(rte_eth_tx_burst(up, 0, &a, 1) == 1, "tx a 2-segment mbuf on the uplink");
+	waitpid(lis, &st, 0);
+	SNIC_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		   "it goes onto the wire in one piece, byte for byte");
+
+	/* back-pressure: 2000 frames at once; tx takes what fits and the
+	 * caller keeps the rest, no mbuf leaks */
+	unsigned avail0 = rte_mempool_avail_count(mp), taken = 0, offered = 0;
+	for (int round = 0; round < 8; round++) {
+		struct rte_mbuf *burst[256];
+		uint16_t k;
+		if (rte_pktmbuf_alloc_bulk(mp, burst, 256) != 0)
+			break;
+		for (int i = 0; i < 256; i++)
+			memcpy(rte_pktmbuf_append(burst[i], 60), r.frame, 60);
+		k = rte_eth_tx_burst(rep[0], 0, burst, 256);
+		taken += k;
+		offered += 256;
+		rte_pktmbuf_free_bulk(burst + k, 256 - k);
+	}
+	printf("back-pressure: %u of %u frames taken in 8 bursts of 256\n", taken, offered);
+	SNIC_CHECK(taken > 0 && taken <= offered, "tx took some");
+	SNIC_CHECK_EQ(rte_mempool_avail_count(mp), avail0, "every mbuf is back in the pool");
+
+	struct rte_eth_stats es;
+	SNIC_CHECK(rte_eth_stats_get(rep[0], &es) == 0 && es.ipackets >= 1 &&
+		   es.opackets == taken, "VF0 representor stats: %llu in, %llu out",
+		   (unsigned long long)es.ipackets, (unsigned long long)es.opackets);
+	int nx = rte_eth_xstats_get(rep[0], NULL, 0);
+	SNIC_CHECK(nx > 0, "xstats available (%d)", nx);
+
+	/* closing every port detaches from the NIC */
+	for (int i = 0; i < 2; i++)
+		SNIC_CHECK(rte_eth_dev_stop(rep[i]) == 0, "stop representor %d", i);
+	SNIC_CHECK(rte_eth_dev_stop(up) == 0, "stop the uplink port");
+	rte_eth_dev_close(rep[0]);
+	rte_eth_dev_close(rep[1]);
+	rte_eth_dev_close(up);
+	char *out = NULL;
+	for (int i = 0; i < 30; i++) {
+		free(out);
+		out = NULL;
+		snic_net_run(NULL, &out, "%s ctl --ctl %s status", SNIC_SIM, ctl);
+		if (out && strstr(out, "host none"))
+			break;
+		usleep(100000);
+	}
+	SNIC_CHECK(out && strstr(out, "host none"), "closing the ports detached from the NIC");
+	free(out);
+	rte_eal_cleanup();
+	unlink(simlog);
+	return snic_test_done();
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# test_pmd_plugin.sh APP PLUGIN SNIC_SIM - the net_snic plugin in a DPDK
+# program that has no compile-time knowledge of it: start a snic-sim in a
+# private namespace, copy the plugin where the EAL accepts it (a directory
+# nobody else can write; DPDK refuses plugins in world-writable places such
+# as /tmp), run the program with -d PLUGIN --vdev net_snic0,..., check the
+# ports it lists.
+set -euo pipefail
+app=$1 plugin=$2 sim=$3
+pass=0 fail=0
+ok()  { echo "ok: $*"; pass=$((pass + 1)); }
+bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+ns=snictpl$$ name=q$((RANDOM % 90000 + 10000))
+dir=/run/snic-test-plugin.$$ sock=/run/snic-test-plugin.$$/nic.sock
+simpid=
+cleanup() {
+  [[ -n $simpid ]] && kill "$simpid" 2>/dev/null && wait "$simpid" 2>/dev/null
+  ip netns del "$ns" 2>/dev/null || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+[[ $(id -u) -eq 0 ]] || { echo "FAIL: needs root (namespaces, TAPs)"; echo "0 passed, 1 failed"; exit 1; }
+mkdir -m 0755 "$dir"
+cp "$plugin" "$dir/librte_net_snic.so"
+chmod 0755 "$dir/librte_net_snic.so"
+ip netns add "$ns"
+ip netns exec "$ns" "$sim" --name "$name" --socket "$sock" -q &
+simpid=$!
+for _ in $(seq 100); do
+  "$sim" ctl --ctl "$dir/nic.ctl" status >/dev/null 2>&1 && break
+  sleep 0.05
+done
+out=$("$app" -l 0 --no-huge --no-shconf --no-pci -m 256 --log-level lib.eal:error \
+      -d "$dir/librte_net_snic.so" --vdev "net_snic0,dev=$sock,representor=vf[0-2]" 2>&1) \
+  && rc=0 || rc=$?
+echo "$out"
+[[ $rc -eq 0 ]] && ok "the program ran with the plugin" || bad "the program exited $rc"
+n=$(grep -c '^port .* driver=net_snic ' <<<"$out" || true)
+[[ $n -eq 4 ]] && ok "it sees 4 net_snic ports (uplink + 3 VF representors)" || bad "it sees $n net_snic ports"
+grep -q '^port .* name=net_snic0 driver=net_snic representor=0 switch=net_snic0 ' <<<"$out" \
+  && ok "the uplink port is no representor, in switch net_snic0" || bad "uplink port line"
+grep -q 'name=net_snic0_representor_vf2 driver=net_snic representor=1 switch=net_snic0 ' <<<"$out" \
+  && ok "VF2's representor is there" || bad "VF2 representor line"
+domains=$(grep -o 'domain=[0-9]*' <<<"$out" | sort -u | wc -l)
+[[ $domains -eq 1 ]] && ok "all in one switch domain" || bad "$domains switch domains"
+# a bad devarg is refused with a message naming it
+out=$("$app" -l 0 --no-huge --no-shconf --no-pci -m 256 -d "$dir/librte_net_snic.so" \
+      --vdev "net_snic0,dev=$sock,representor=vf9" 2>&1) && rc=0 || rc=$?
+grep -q 'representor vf9 does not exist: the NIC at .* has 8 VFs' <<<"$out" \
+  && ok "representor=vf9 refused: $(grep -o 'representor vf9[^\n]*' <<<"$out" | head -1)" \
+  || { echo "$out"; bad "vf9 not refused with a clear message"; }
+echo "$pass passed, $fail failed"
+[[ $fail -eq 0 ]]

@@ -127,7 +127,10 @@ const struct snic_fw_board *snic_fw_get_board(const struct snic_fw *fw);
  * Execute one command.
  * @param func     issuing function (SNIC_IFC_FUNC_PF or SNIC_IFC_FUNC_VF(n)),
  *                 set by the transport
- * @param in       input mailbox (struct snic_ifc_in_hdr first)
+ * @param in       input mailbox (struct snic_ifc_in_hdr first), 8-byte
+ *                 aligned; it is read more than once, so it must not change
+ *                 during the call (a transport over shared memory copies it
+ *                 into the NIC's own memory first, as snic-sim does)
  * @param out      output mailbox; at least sizeof(struct snic_ifc_out_hdr)
  * @return bytes written to out (also in out_hdr.out_len), or 0 when out_cap
  *         cannot hold even the header.  Status and syndrome are in the

@@ -37,9 +37,11 @@
  *                  exception traffic and whose transmissions go to the vport.
  *
  * Actions of an entry run in a fixed order, as on the hardware:
- *   decap -> pop VLAN -> modify header -> push VLAN -> count
+ *   count -> decap -> pop VLAN -> modify header -> push VLAN
  *         -> forward to each destination (each with an optional encap)
  *         -> goto table | drop.
+ * Count counts the frame as the entry matched it (its length then), also
+ * when a later action drops it (e.g. TTL expired) - as ConnectX counts hits.
  *
  * Who may do what.  Each command is issued by a PCI function: the PF (the
  * e-switch manager) may issue every command; a VF may query capabilities and

@@ -163,6 +163,9 @@ size_t snic_fw_cmd(struct snic_fw *fw, uint16_t func, const void *in,
 		return 0;
 	if (!in || in_len < HDR_IN) {
 		syn = SNIC_SYN_IN_TOO_SHORT;
+	} else if (in_len > SNIC_IFC_MAX_IN) {
+		syn = SNIC_SYN_IN_TOO_LONG;
+		token = ((const struct snic_ifc_in_hdr *)in)->token;
 	} else if ((uintptr_t)in & 7) {
 		syn = SNIC_SYN_MAILBOX_ALIGN;
 	} else {

@@ -177,13 +177,14 @@ static uint32_t check_dest(const struct snic_fw *fw, const struct snic_ifc_dest 
 	out->flags = d->flags;
 	out->vport = fw_le16(d->vport);
 	out->reformat = fw_le32(d->reformat);
-	if (d->type != SNIC_DEST_VPORT && d->type != SNIC_DEST_REP)
+	/* judge the copy, never the mailbox again */
+	if (out->type != SNIC_DEST_VPORT && out->type != SNIC_DEST_REP)
 		return SNIC_SYN_ACT_DEST_TYPE;
-	if (d->flags & ~SNIC_DEST_F_REFORMAT)
+	if (out->flags & ~SNIC_DEST_F_REFORMAT)
 		return SNIC_SYN_ACT_RSVD;
 	if (!snic_fw_vport_valid(fw, out->vport))
 		return SNIC_SYN_ACT_DEST_VPORT;
-	if (d->flags & SNIC_DEST_F_REFORMAT) {
+	if (out->flags & SNIC_DEST_F_REFORMAT) {
 		if (out->reformat >= fw->board.max_encap ||
 		    !fw->reformats[out->reformat].used)
 			return SNIC_SYN_ACT_DEST_REFORMAT;

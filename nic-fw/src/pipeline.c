@@ -206,7 +206,8 @@ static void legacy(struct snic_fw *fw, struct pkt *p)
 		for (uint32_t i = 0; i <= fw->board.n_vfs; i++)
 			if (i != p->vport)
 				fw_vport_deliver(fw, (uint16_t)i, &p->b);
-		if (p->vport != up)
+		/* never from one wire to another: that would bridge them */
+		if (!SNIC_IFC_VPORT_IS_UPLINK(p->vport))
 			fw_vport_deliver(fw, up, &p->b);
 		return;
 	}

@@ -126,26 +126,33 @@ static void welcome(int fd, uint32_t status, uint64_t size, const int *fds,
 	(void)sendmsg(fd, &mh, MSG_NOSIGNAL);
 }
 
-void sim_chan_accept(struct sim *s)
+/* A host connected: its hello is read when it arrives (sim_pending_*). */
+int sim_chan_accept(struct sim *s)
+{
+	int fd = accept4(s->ch.listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (fd < 0)
+		return 0;       /* EMFILE and friends: nothing done, no spin */
+	sim_pending_add(s, fd, SIM_PENDING_HELLO);
+	return 1;
+}
+
+/* The hello of a pending connection is readable. */
+void sim_chan_hello(struct sim *s, int fd)
 {
 	struct sim_chan *ch = &s->ch;
 	struct snic_chan_hello h;
 	struct snic_chan_shm hdr;
 	struct ucred cred;
 	socklen_t cl = sizeof(cred);
-	struct timeval tv = { 1, 0 };
 	char msg[104];
-	int fd, memfd = -1, fds[3];
+	int memfd = -1, fds[3];
 	ssize_t n;
 	uint64_t size;
 
-	fd = accept4(ch->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-	if (fd < 0)
-		return;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) != 0)
 		cred.pid = 0;
-	n = recv(fd, &h, sizeof(h), 0);
+	n = recv(fd, &h, sizeof(h), MSG_DONTWAIT);
 	if (n != (ssize_t)sizeof(h) || h.magic != SNIC_CHAN_MAGIC) {
 		welcome(fd, SNIC_CHAN_VERSION_MISMATCH, 0, NULL, 0,
 			"not a snic channel hello");

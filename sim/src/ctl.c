@@ -51,7 +51,7 @@ void sim_ctl_close(struct sim *s)
 }
 
 struct out {
-	char buf[16384];
+	char buf[196608];       /* status of 1024 VFs */
 	size_t n;
 };
 
@@ -72,14 +72,16 @@ static void put(struct out *o, const char *fmt, ...)
 
 static void port_line(struct out *o, const struct sim_port *p)
 {
-	if (p->fd < 0)
+	if (p->fd < 0 && p->kind == SIM_PORT_NONE)
 		return;
 	put(o, "port %s %s netns=%s carrier=%s rx=%llu tx=%llu rx_bytes=%llu "
-	    "tx_bytes=%llu tx_errors=%llu capture=%s\n", p->label, p->ifname,
+	    "tx_bytes=%llu tx_errors=%llu rx_errors=%llu rx_too_big=%llu capture=%s\n",
+	    p->label, p->ifname,
 	    p->netns[0] ? p->netns : "-", p->carrier ? "up" : "down",
 	    (unsigned long long)p->rx, (unsigned long long)p->tx,
 	    (unsigned long long)p->rx_bytes, (unsigned long long)p->tx_bytes,
-	    (unsigned long long)p->tx_errors, p->cap_path[0] ? p->cap_path : "-");
+	    (unsigned long long)p->tx_errors, (unsigned long long)p->rx_errors,
+	    (unsigned long long)p->rx_too_big, p->cap_path[0] ? p->cap_path : "-");
 }
 
 static void status(struct sim *s, struct out *o)
@@ -146,24 +148,29 @@ static void request(struct sim *s, char *line, struct out *o)
 	}
 }
 
-void sim_ctl_handle(struct sim *s)
+int sim_ctl_accept(struct sim *s)
 {
-	static struct out o;
-	struct timeval tv = { 1, 0 };
-	char line[512];
-	ssize_t n;
-	int fd = accept4(s->ctl_fd, NULL, NULL, SOCK_CLOEXEC);
+	int fd = accept4(s->ctl_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
 	if (fd < 0)
-		return;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	n = recv(fd, line, sizeof(line) - 1, 0);
+		return 0;
+	sim_pending_add(s, fd, SIM_PENDING_CTL);
+	return 1;
+}
+
+/* A pending control connection's request is readable: answer, close. */
+void sim_ctl_request(struct sim *s, int fd)
+{
+	static struct out o;
+	char line[512];
+	ssize_t n;
+
+	n = recv(fd, line, sizeof(line) - 1, MSG_DONTWAIT);
 	if (n > 0) {
 		line[n] = '\0';
 		o.n = 0;
 		request(s, line, &o);
-		(void)send(fd, o.buf, o.n, MSG_NOSIGNAL);
+		(void)send(fd, o.buf, o.n, MSG_NOSIGNAL | MSG_DONTWAIT);
 	}
 	close(fd);
 }
@@ -177,7 +184,8 @@ int sim_ctl_client(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char req[512] = "", reply[16384];
+	static char reply[196608];
+	char req[512] = "";
 	const char *name = "snic0", *path = NULL;
 	size_t len = 0;
 	ssize_t n;
@@ -204,7 +212,7 @@ int sim_ctl_client(int argc, char **argv)
 		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	else
 		snprintf(sa.sun_path, sizeof(sa.sun_path), "/run/snic/%s.ctl", name);
-	for (int i = optind; i < argc; i++)
+	for (int i = optind; i < argc && len < sizeof(req); i++)
 		len += (size_t)snprintf(req + len, sizeof(req) - len, "%s%s",
 					i > optind ? " " : "", argv[i]);
 	if (len >= sizeof(req)) {

@@ -177,6 +177,11 @@ static int parse_opts(struct sim_opts *o, int argc, char **argv)
 			argv[optind]);
 		return -1;
 	}
+	if (sock && strlen(sock) > 100) {
+		fprintf(stderr, "snic-sim: --socket %s: at most 100 characters (a UNIX "
+			"socket path, and its .ctl sibling, must fit 107)\n", sock);
+		return -1;
+	}
 	if (sock)
 		snprintf(o->sock_path, sizeof(o->sock_path), "%s", sock);
 	else
@@ -227,6 +232,32 @@ static void *load_board(const char *path, size_t *len)
 	if (!b)
 		fprintf(stderr, "snic-sim: cannot read board %s: %s\n", path, strerror(errno));
 	return b;
+}
+
+void sim_pending_add(struct sim *s, int fd, enum sim_pending_kind kind)
+{
+	unsigned slot = 0;
+
+	/* a free slot, else the oldest connection makes room */
+	for (unsigned i = 0; i < SIM_MAX_PENDING; i++) {
+		if (s->pending[i].fd < 0) {
+			slot = i;
+			break;
+		}
+		if (s->pending[i].seq < s->pending[slot].seq)
+			slot = i;
+	}
+	if (s->pending[slot].fd >= 0) {
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, s->pending[slot].fd, NULL);
+		close(s->pending[slot].fd);
+	}
+	s->pending[slot].fd = fd;
+	s->pending[slot].kind = kind;
+	s->pending[slot].seq = ++s->pending_seq;
+	if (sim_epoll_add(s, fd, SIM_TAG(SIM_TAG_PENDING, slot)) != 0) {
+		close(fd);
+		s->pending[slot].fd = -1;
+	}
 }
 
 int sim_epoll_add(struct sim *s, int fd, uint64_t tag)
@@ -361,6 +392,9 @@ static int start(struct sim *s, char *err, size_t errlen)
 
 static void stop(struct sim *s)
 {
+	for (unsigned i = 0; i < SIM_MAX_PENDING; i++)
+		if (s->pending[i].fd >= 0)
+			close(s->pending[i].fd);
 	sim_chan_close(s);
 	sim_ctl_close(s);
 	if (s->board)
@@ -383,11 +417,34 @@ static int handle(struct sim *s, const struct epoll_event *ev)
 	uint64_t v;
 
 	switch (type) {
-	case SIM_TAG_PORT:
-		return sim_port_poll(s, port_at(s, idx));
+	case SIM_TAG_PORT: {
+		struct sim_port *p = port_at(s, idx);
+		if (p->fd >= 0 && (ev->events & (EPOLLERR | EPOLLHUP)) &&
+		    !(ev->events & EPOLLIN)) {
+			p->rx_errors++;
+			sim_port_poll(s, p);    /* reads the error, closes */
+			return 1;
+		}
+		return sim_port_poll(s, p);
+	}
 	case SIM_TAG_LISTEN:
-		sim_chan_accept(s);
+		return sim_chan_accept(s);
+	case SIM_TAG_PENDING: {
+		int fd = s->pending[idx].fd;
+		enum sim_pending_kind kind = s->pending[idx].kind;
+
+		if (fd < 0)
+			return 0;
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+		s->pending[idx].fd = -1;
+		if (kind == SIM_PENDING_HELLO)
+			sim_chan_hello(s, fd);  /* takes the fd */
+		else {
+			sim_ctl_request(s, fd);
+			close(fd);
+		}
 		return 1;
+	}
 	case SIM_TAG_CONN:
 		if (ev->events & (EPOLLHUP | EPOLLRDHUP | EPOLLERR | EPOLLIN))
 			sim_chan_detach(s, "the host closed the channel or exited");
@@ -396,8 +453,7 @@ static int handle(struct sim *s, const struct epoll_event *ev)
 		(void)!read(s->ch.doorbell_fd, &v, sizeof(v));
 		return 0;       /* the rings say what to do */
 	case SIM_TAG_CTL:
-		sim_ctl_handle(s);
-		return 1;
+		return sim_ctl_accept(s);
 	case SIM_TAG_SIGNAL: {
 		struct signalfd_siginfo si;
 		if (read(s->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
@@ -463,6 +519,8 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "ctl"))
 		return sim_ctl_client(argc - 1, argv + 1);
 	s.epfd = s.sig_fd = s.ctl_fd = -1;
+	for (unsigned i = 0; i < SIM_MAX_PENDING; i++)
+		s.pending[i].fd = -1;
 	s.ch.listen_fd = s.ch.conn_fd = s.ch.doorbell_fd = s.ch.irq_fd = -1;
 	s.pf.fd = -1;
 	for (unsigned i = 0; i < SNIC_IFC_MAX_UPLINKS; i++)

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -286,21 +287,57 @@ static void capture(struct sim_port *p, const uint8_t *frame, uint32_t len)
 		snic_pcap_close(&p->cap);   /* disk full: stop, keep going */
 }
 
+/* The port's device is gone (a TAP deleted from inside its namespace, an
+ * interface removed): stop polling it, or level-triggered epoll would report
+ * it forever and the loop would never sleep. */
+static void port_lost(struct sim *s, struct sim_port *p, int err)
+{
+	sim_log(s, SNIC_FW_LOG_WARN, "%s: %s is gone (%s): port closed, frames to "
+		"it are dropped", p->label, p->ifname, strerror(err));
+	epoll_ctl(s->epfd, EPOLL_CTL_DEL, p->fd, NULL);
+	close(p->fd);
+	p->fd = -1;
+	p->carrier = false;
+}
+
 int sim_port_poll(struct sim *s, struct sim_port *p)
 {
 	int n = 0;
 
-	while (n < SIM_RX_BATCH) {
-		ssize_t len = read(p->fd, s->frame, sizeof(s->frame));
+	while (n < SIM_RX_BATCH && p->fd >= 0) {
+		ssize_t len;
 
+		/* MSG_TRUNC: the frame's real length, to tell a frame larger
+		 * than our buffer (a GSO super-frame on AF_PACKET) from one
+		 * that fits */
+		len = p->kind == SIM_PORT_PACKET ?
+			recv(p->fd, s->frame, sizeof(s->frame), MSG_TRUNC) :
+			read(p->fd, s->frame, sizeof(s->frame));
 		if (len < 0) {
-			if (errno != EAGAIN && errno != EINTR)
-				p->rx_errors++;
+			if (errno == EAGAIN || errno == EINTR)
+				break;
+			p->rx_errors++;
+			/* the device is gone; other errors (ENETDOWN while an
+			 * interface comes up, ENOBUFS...) pass */
+			if (errno == EBADFD || errno == ENODEV || errno == ENXIO ||
+			    errno == EIO)
+				port_lost(s, p, errno);
 			break;
 		}
 		n++;
 		if (len == 0)
 			continue;
+		if ((size_t)len > sizeof(s->frame)) {
+			/* larger than any frame the NIC takes (a GSO super-frame
+			 * on an interface with offloads on): dropped, never
+			 * passed on truncated */
+			if (p->rx_too_big++ == 0)
+				sim_log(s, SNIC_FW_LOG_WARN, "%s: %zd-byte frame on %s "
+					"dropped: turn off GRO/GSO/TSO there (ethtool -K "
+					"%s gro off gso off tso off)", p->label, len,
+					p->ifname, p->ifname);
+			continue;
+		}
 		p->rx++;
 		p->rx_bytes += (uint64_t)len;
 		capture(p, s->frame, (uint32_t)len);

@@ -35,6 +35,11 @@
 #define SIM_FRAME_MAX    (SNIC_FW_MAX_FRAME + 64u)
 #define SIM_RX_BATCH     64     /* frames read from one port per turn */
 
+/* Connections accepted but not yet heard from: they are read when their
+ * first message arrives, never waited for (the loop must not block). */
+enum sim_pending_kind { SIM_PENDING_HELLO = 1, SIM_PENDING_CTL };
+#define SIM_MAX_PENDING 8
+
 enum sim_port_kind {
 	SIM_PORT_NONE = 0,
 	SIM_PORT_TAP,           /* a TAP we created; gone when we exit */
@@ -51,7 +56,7 @@ struct sim_port {
 	bool carrier;
 	struct snic_pcap_writer cap;
 	char cap_path[256];
-	uint64_t rx, tx, rx_bytes, tx_bytes, tx_errors, rx_errors;
+	uint64_t rx, tx, rx_bytes, tx_bytes, tx_errors, rx_errors, rx_too_big;
 };
 
 /* Command line. */
@@ -106,6 +111,8 @@ struct sim {
 	struct sim_port *vfs;         /* board->n_vfs of them */
 	struct sim_chan ch;
 	int ctl_fd;
+	struct { int fd; enum sim_pending_kind kind; uint64_t seq; } pending[SIM_MAX_PENDING];
+	uint64_t pending_seq;
 	int epfd;
 	int sig_fd;
 	volatile bool stop;
@@ -122,8 +129,11 @@ enum sim_tag {
 	SIM_TAG_DOORBELL,
 	SIM_TAG_CTL,
 	SIM_TAG_SIGNAL,
-	SIM_TAG_PORT,           /* index: see sim_port_index() */
+	SIM_TAG_PORT,           /* index: see port_at() in main.c */
+	SIM_TAG_PENDING,        /* index: slot in struct sim.pending */
 };
+
+void sim_pending_add(struct sim *s, int fd, enum sim_pending_kind kind);
 #define SIM_TAG(type, idx) ((uint64_t)(type) << 32 | (uint32_t)(idx))
 int sim_epoll_add(struct sim *s, int fd, uint64_t tag);
 
@@ -149,7 +159,8 @@ int sim_in_netns(const char *ns, int (*fn)(void *), void *arg);
 
 /* chan.c */
 int sim_chan_listen(struct sim *s, char *err, size_t errlen);
-void sim_chan_accept(struct sim *s);
+int sim_chan_accept(struct sim *s);
+void sim_chan_hello(struct sim *s, int fd);
 void sim_chan_detach(struct sim *s, const char *why);
 void sim_chan_close(struct sim *s);
 /* Commands and host transmissions; returns work done. */
@@ -164,7 +175,8 @@ void sim_chan_sync_stats(struct sim *s);
 
 /* ctl.c */
 int sim_ctl_listen(struct sim *s, char *err, size_t errlen);
-void sim_ctl_handle(struct sim *s);
+int sim_ctl_accept(struct sim *s);
+void sim_ctl_request(struct sim *s, int fd);
 void sim_ctl_close(struct sim *s);
 int sim_ctl_client(int argc, char **argv);
 

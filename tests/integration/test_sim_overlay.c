@@ -320,13 +320,31 @@ static void check_captures(void)
 	SNIC_CHECK(req >= 3, "tshark sees our VXLAN (VNI 5001) echo requests (%d)", req);
 	SNIC_CHECK(rep >= 3, "tshark sees the kernel's VXLAN echo replies (%d)", rep);
 	free(out);
-	out = snic_net_tshark_fields(cap_vf, "", "eth.dst", "ip.src", "icmp.type", NULL);
+	out = snic_net_tshark_fields(cap_vf, "", "eth.dst", "ip.src", "icmp.type",
+				     "vxlan.vni", "ip.dst", NULL);
 	SNIC_REQUIRE(out, "tshark on %s", cap_vf);
-	SNIC_CHECK(strstr(out, "02:00:00:00:00:01\t10.0.0.2\t0") != NULL,
+	SNIC_CHECK(strstr(out, "02:00:00:00:00:01\t10.0.0.2\t0\t") != NULL,
 		   "the VM's port saw decapsulated echo replies from 10.0.0.2");
-	SNIC_CHECK(strstr(out, "vxlan") == NULL && strstr(out, "192.0.2.") == NULL,
-		   "nothing of the underlay reached the VM");
+	SNIC_CHECK(strstr(out, "5001") == NULL && strstr(out, "192.0.2.") == NULL,
+		   "nothing of the underlay (no VNI, no VTEP address) reached the VM");
 	free(out);
+}
+
+/* utime + stime of a process, in clock ticks. */
+static unsigned long long proc_ticks(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut = 0, st = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
+		sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st);
+	fclose(f);
+	return ut + st;
 }
 
 /* A second snic-sim with the same name is refused, saying why; after a
@@ -426,7 +444,15 @@ int main(int argc, char **argv)
 	SNIC_CHECK(carrier && carrier[0] == '0', "VF link down: the VM's NIC has no carrier (%s)",
 		   carrier ? carrier : "?");
 	free(carrier);
-	SNIC_CHECK(ping(ns_vm, "10.0.0.2") != 0, "VF link down: no traffic");
+	struct snic_ifc_query_vport_out vq0, vq1;
+	FWC_OK(&f, snic_fwc_query_vport(&f, SNIC_IFC_VPORT_VF(0), &vq0));
+	SNIC_CHECK(ping(ns_vm, "10.0.0.2") != 0, "VF link down: the VM cannot send");
+	SNIC_CHECK(ping(ns_kp, "10.0.0.1") != 0, "VF link down: nothing reaches the VM");
+	FWC_OK(&f, snic_fwc_query_vport(&f, SNIC_IFC_VPORT_VF(0), &vq1));
+	SNIC_CHECK(snic_ifc_le64(vq1.stats.drop_link) >= snic_ifc_le64(vq0.stats.drop_link) + 3,
+		   "VF link down: the firmware dropped the peer's pings for the link "
+		   "(%llu -> %llu)", (unsigned long long)snic_ifc_le64(vq0.stats.drop_link),
+		   (unsigned long long)snic_ifc_le64(vq1.stats.drop_link));
 	x.link_state = SNIC_LINK_AUTO;
 	FWC_OK(&f, snic_fwc_modify_vport(&f, SNIC_IFC_VPORT_VF(0), SNIC_VPORT_F_LINK, &x));
 	usleep(100000);
@@ -502,6 +528,21 @@ int main(int argc, char **argv)
 	unlink(cap_rt);
 
 	restart_checks();
+
+	/* the VM deletes its NIC: snic-sim closes the port and still sleeps */
+	SNIC_CHECK(snic_net_run(ns_vm, NULL, "ip link del %spf0vf0", name) == 0,
+		   "the VM deletes its VF netdev");
+	usleep(300000);
+	unsigned long long t0 = proc_ticks(sim_pid);
+	sleep(2);
+	unsigned long long t1 = proc_ticks(sim_pid);
+	printf("snic-sim CPU over 2 s after the VF vanished: %llu ticks\n", t1 - t0);
+	SNIC_CHECK(t1 - t0 <= 10, "snic-sim does not spin on a vanished port (%llu ticks "
+		   "in 2 s)", t1 - t0);
+	char *st2 = sim_status();
+	SNIC_CHECK(st2 && strstr(st2, "port vf0") && strstr(st2, "carrier=down"),
+		   "status shows the vanished VF port down");
+	free(st2);
 
 	/* clean stop: every TAP and socket goes */
 	SNIC_CHECK(snic_net_stop(sim_pid, SIGTERM, 5000) == 0, "snic-sim exits 0 on SIGTERM");

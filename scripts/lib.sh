@@ -9,11 +9,15 @@ stage() { printf '\n==> %s\n' "$*"; }
 # if it was configured with another one: CMake fixes the compiler at the
 # first configure) and the given CMake arguments, and builds it.
 setup_and_build() {
-  local build=$1 cc=$2 what=$3
-  shift 3
   stage "setup (scripts/setup.sh)"
   bash scripts/setup.sh
+  build_tree "$@"
+}
 
+# build_tree BUILD_DIR COMPILER DESCRIPTION [CMAKE_ARG...]: configure and build.
+build_tree() {
+  local build=$1 cc=$2 what=$3
+  shift 3
   stage "configure $build ($what)"
   if [[ -f $build/CMakeCache.txt ]] &&
      ! grep -Eq "^CMAKE_C_COMPILER:[A-Z]+=(.*/)?$cc\$" "$build/CMakeCache.txt"; then

@@ -9,7 +9,9 @@ usage() {
 usage: scripts/test.sh [--label LABEL] [--help]
 
 Runs scripts/setup.sh, configures build/ci (clang, -DSNIC_SANITIZE=ON
--DSNIC_FUZZ=ON, RelWithDebInfo), builds it with -j$(nproc) and runs
+-DSNIC_FUZZ=ON, RelWithDebInfo) and builds it with -j$(nproc), builds the
+tree once more with gcc (build/gcc, Release: gcc's warnings are errors too),
+and runs
   ctest --output-on-failure --timeout 600
 over every label (unit, integration, fuzz-smoke); exits with ctest's status.
 
@@ -35,6 +37,9 @@ build=build/ci
 # shellcheck source=scripts/lib.sh
 . scripts/lib.sh
 setup_and_build "$build" clang "clang, ASan+UBSan, libFuzzer, RelWithDebInfo" -DSNIC_SANITIZE=ON -DSNIC_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# gcc warns about things clang does not (and the main job builds with gcc):
+# the whole tree must build warning-free with it too
+build_tree build/gcc gcc "gcc, Release: the tree builds warning-free with gcc too" -DCMAKE_BUILD_TYPE=Release
 
 ctest_args=(--test-dir "$build" --output-on-failure --timeout 600)
 if [[ -n $label ]]; then

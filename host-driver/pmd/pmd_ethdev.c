@@ -228,7 +228,7 @@ static int snic_rxq_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_des
 	(void)conf;
 	if (qid != 0)
 		return -EINVAL;
-	if (rte_pktmbuf_data_room_size(mp) - RTE_PKTMBUF_HEADROOM < SNIC_CHAN_BUF_SIZE)
+	if ((unsigned)rte_pktmbuf_data_room_size(mp) < RTE_PKTMBUF_HEADROOM + SNIC_CHAN_BUF_SIZE)
 		SNIC_PMD_LOG(WARNING, "port %u: mbufs of pool %s hold %u bytes: frames "
 			     "up to %u bytes are dropped when longer", dev->data->port_id,
 			     mp->name, rte_pktmbuf_data_room_size(mp) - RTE_PKTMBUF_HEADROOM,
@@ -344,7 +344,7 @@ static int snic_promisc(struct rte_eth_dev *dev)
 static int snic_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 {
 	(void)dev;
-	return mtu + RTE_ETHER_HDR_LEN + 8 <= SNIC_CHAN_BUF_SIZE ? 0 : -EINVAL;
+	return (unsigned)mtu + RTE_ETHER_HDR_LEN + 8 <= SNIC_CHAN_BUF_SIZE ? 0 : -EINVAL;
 }
 
 const struct eth_dev_ops snic_pmd_ops = {

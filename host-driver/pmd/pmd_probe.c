@@ -92,7 +92,7 @@ static int make_representor(struct snic_pmd_nic *nic, struct rte_vdev_device *vd
 	struct rte_eth_dev *dev;
 	int r;
 
-	snprintf(name, sizeof(name), "%s_representor_vf%u", nic->name, vf);
+	snprintf(name, sizeof(name), "%.40s_representor_vf%u", nic->name, vf);
 	dev = rte_eth_dev_allocate(name);
 	if (!dev) {
 		SNIC_PMD_LOG(ERR, "%s: cannot allocate port %s", nic->name, name);

@@ -150,7 +150,7 @@ int main(void)
 {
 	char vdev[256], ifname[IF_NAMESIZE];
 	uint16_t up = RTE_MAX_ETHPORTS, rep[2] = { RTE_MAX_ETHPORTS, RTE_MAX_ETHPORTS };
-	struct rte_eth_dev_info info[3];
+	struct rte_eth_dev_info info[3] = { 0 };
 	struct raw r;
 	uint16_t port;
 	int ready = 0;

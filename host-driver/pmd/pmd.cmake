@@ -5,7 +5,8 @@
 #                   (built against Debian's DPDK) to load with -d
 set(SNIC_PMD_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/pmd/pmd_probe.c
-  ${CMAKE_CURRENT_SOURCE_DIR}/pmd/pmd_ethdev.c)
+  ${CMAKE_CURRENT_SOURCE_DIR}/pmd/pmd_ethdev.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/pmd/pmd_flow.c)
 # the vdev bus is a driver library, not in libdpdk.pc's public Libs
 find_library(RTE_BUS_VDEV NAMES rte_bus_vdev)
 if(NOT RTE_BUS_VDEV)
@@ -14,18 +15,18 @@ endif()
 
 add_library(snic_pmd STATIC ${SNIC_PMD_SOURCES})
 target_include_directories(snic_pmd PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/pmd)
-target_link_libraries(snic_pmd PUBLIC snic_drv_chan snic_dpdk_sdk ${RTE_BUS_VDEV} ${LIBFDT_LIB})
+target_link_libraries(snic_pmd PUBLIC snic_flow snic_drv_chan snic_dpdk_sdk ${RTE_BUS_VDEV} ${LIBFDT_LIB})
 
 add_library(rte_net_snic MODULE ${SNIC_PMD_SOURCES})
 target_include_directories(rte_net_snic PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/pmd)
-target_link_libraries(rte_net_snic PRIVATE snic_drv_chan snic_dpdk_sdk ${RTE_BUS_VDEV})
+target_link_libraries(rte_net_snic PRIVATE snic_flow snic_drv_chan snic_dpdk_sdk ${RTE_BUS_VDEV})
 set_target_properties(rte_net_snic PROPERTIES PREFIX "lib" OUTPUT_NAME rte_net_snic)
 
 # The PMD's tests: the real EAL over a real snic-sim.
 snic_test(NAME test_pmd SOURCES tests/test_pmd.c
           LIBS snic_testlib snic_pcap LABELS integration TIMEOUT 300)
 target_link_libraries(test_pmd PRIVATE -Wl,--whole-archive snic_pmd -Wl,--no-whole-archive
-                      snic_drv_chan snic_dpdk_sdk ${RTE_BUS_VDEV} ${LIBFDT_LIB})
+                      snic_flow snic_drv_chan snic_dpdk_sdk ${RTE_BUS_VDEV} ${LIBFDT_LIB})
 target_compile_definitions(test_pmd PRIVATE SNIC_SIM="$<TARGET_FILE:snic-sim>")
 add_dependencies(test_pmd snic-sim)
 

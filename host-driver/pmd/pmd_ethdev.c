@@ -131,9 +131,11 @@ static int snic_link_update(struct rte_eth_dev *dev, int wait)
 	struct snic_ifc_query_vport_out q;
 
 	(void)wait;
+	pthread_mutex_lock(&p->nic->lock);
 	if (snic_drv_chan_alive(p->nic->chan) &&
 	    snic_fwc_query_vport(&p->nic->fwc, p->vport, &q) == SNIC_SYN_OK)
 		link.link_status = q.link_up && p->started;
+	pthread_mutex_unlock(&p->nic->lock);
 	return rte_eth_linkstatus_set(dev, &link);
 }
 
@@ -312,7 +314,10 @@ static int snic_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs, un
 
 	if (!xs || n < N_XSTATS)
 		return N_XSTATS;
-	if (snic_fwc_query_vport(&p->nic->fwc, p->vport, &q) != SNIC_SYN_OK)
+	pthread_mutex_lock(&p->nic->lock);
+	int qr = snic_fwc_query_vport(&p->nic->fwc, p->vport, &q);
+	pthread_mutex_unlock(&p->nic->lock);
+	if (qr != SNIC_SYN_OK)
 		return -EIO;
 	snic_drv_chan_nic_stats(p->nic->chan, &cs);
 	v[0] = snic_ifc_le64(q.stats.rx_packets);
@@ -368,4 +373,5 @@ const struct eth_dev_ops snic_pmd_ops = {
 	.allmulticast_enable = snic_promisc,
 	.allmulticast_disable = snic_promisc,
 	.mtu_set = snic_mtu_set,
+	.flow_ops_get = snic_pmd_flow_ops_get,
 };

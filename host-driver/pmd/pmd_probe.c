@@ -120,6 +120,8 @@ static int make_representor(struct snic_pmd_nic *nic, struct rte_vdev_device *vd
 
 static void nic_free(struct snic_pmd_nic *nic)
 {
+	snic_pmd_flow_detach(nic);
+	pthread_mutex_destroy(&nic->lock);
 	if (nic->chan)
 		snic_drv_chan_close(nic->chan);
 	if (nic->domain_id != RTE_ETH_DEV_SWITCH_DOMAIN_ID_INVALID)
@@ -186,6 +188,7 @@ static int snic_probe(struct rte_vdev_device *vdev)
 	if (!nic)
 		return -ENOMEM;
 	nic->domain_id = RTE_ETH_DEV_SWITCH_DOMAIN_ID_INVALID;
+	pthread_mutex_init(&nic->lock, NULL);
 	snprintf(nic->name, sizeof(nic->name), "%s", name);
 	kv = rte_kvargs_parse(args ? args : "", valid_args);
 	if (!kv) {
@@ -262,6 +265,7 @@ static int snic_probe(struct rte_vdev_device *vdev)
 			return r;
 		}
 	}
+	snic_pmd_flow_attach(nic);
 	SNIC_PMD_LOG(INFO, "%s: attached to %s: uplink port %u and %u VF representor(s)",
 		     name, nic->path, proxy->data->port_id, da.nb_representor_ports);
 	rte_kvargs_free(kv);

@@ -15,7 +15,8 @@
  *                                   to VF N
  *
  * All ports of a NIC share a struct snic_pmd_nic: the channel, the switch
- * domain, and (later) the rte_flow context.  Each port has one rx and one tx
+ * domain, and the rte_flow context (any port of the NIC accepts rules; the
+ * uplink port is the transfer proxy).  Each port has one rx and one tx
  * queue, backed by its vport's rings in the channel; frames are copied
  * between mbufs and ring buffers (rings hold frames of up to 2048 bytes).
  *
@@ -33,7 +34,10 @@
 #include <ethdev_driver.h>
 #include <rte_mbuf.h>
 
+#include <pthread.h>
+
 #include "snic_drv_chan.h"
+#include "snic_flow.h"
 #include "snic_fwc.h"
 
 #define SNIC_PMD_DRIVER   net_snic
@@ -76,7 +80,10 @@ struct snic_pmd_nic {
 	char name[RTE_DEV_NAME_MAX_LEN];
 	char path[108];
 	struct snic_drv_chan *chan;
-	struct snic_fwc fwc;     /* control commands (one thread at a time) */
+	struct snic_fwc fwc;     /* control commands, under lock */
+	pthread_mutex_t lock;    /* serialises fwc and flow */
+	struct snic_flow_ctx *flow;  /* NULL: rte_flow unavailable (flow_err) */
+	char flow_err[256];
 	uint16_t domain_id;
 	uint32_t n_vfs;
 	uint32_t uplink_speed;   /* Mbit/s */
@@ -90,5 +97,10 @@ extern const struct eth_dev_ops snic_pmd_ops;
 uint16_t snic_pmd_rx_burst(void *q, struct rte_mbuf **pkts, uint16_t n);
 uint16_t snic_pmd_tx_burst(void *q, struct rte_mbuf **pkts, uint16_t n);
 void snic_pmd_nic_put(struct snic_pmd_nic *nic);
+
+/* pmd_flow.c */
+int snic_pmd_flow_attach(struct snic_pmd_nic *nic);
+void snic_pmd_flow_detach(struct snic_pmd_nic *nic);
+int snic_pmd_flow_ops_get(struct rte_eth_dev *dev, const struct rte_flow_ops **ops);
 
 #endif /* SNIC_PMD_H */

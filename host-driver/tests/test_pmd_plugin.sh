@@ -4,7 +4,7 @@
 # private namespace, copy the plugin where the EAL accepts it (a directory
 # nobody else can write; DPDK refuses plugins in world-writable places such
 # as /tmp), run the program with -d PLUGIN --vdev net_snic0,..., check the
-# ports it lists.
+# ports it lists and that it can install a rule with rte_flow.
 set -euo pipefail
 app=$1 plugin=$2 sim=$3
 pass=0 fail=0
@@ -31,8 +31,8 @@ for _ in $(seq 100); do
   sleep 0.05
 done
 out=$("$app" -l 0 --no-huge --no-shconf --no-pci -m 256 --log-level lib.eal:error \
-      -d "$dir/librte_net_snic.so" --vdev "net_snic0,dev=$sock,representor=vf[0-2]" 2>&1) \
-  && rc=0 || rc=$?
+      -d "$dir/librte_net_snic.so" --vdev "net_snic0,dev=$sock,representor=vf[0-2]" \
+      -- --rule 2>&1) && rc=0 || rc=$?
 echo "$out"
 [[ $rc -eq 0 ]] && ok "the program ran with the plugin" || bad "the program exited $rc"
 n=$(grep -c '^port .* driver=net_snic ' <<<"$out" || true)
@@ -41,6 +41,8 @@ grep -q '^port .* name=net_snic0 driver=net_snic representor=0 switch=net_snic0 
   && ok "the uplink port is no representor, in switch net_snic0" || bad "uplink port line"
 grep -q 'name=net_snic0_representor_vf2 driver=net_snic representor=1 switch=net_snic0 ' <<<"$out" \
   && ok "VF2's representor is there" || bad "VF2 representor line"
+grep -q '^rule created on port 0$' <<<"$out" \
+  && ok "it installed a transfer rule through rte_flow on the proxy port" || bad "no rule created"
 domains=$(grep -o 'domain=[0-9]*' <<<"$out" | sort -u | wc -l)
 [[ $domains -eq 1 ]] && ok "all in one switch domain" || bad "$domains switch domains"
 # a bad devarg is refused with a message naming it

@@ -201,6 +201,42 @@ static void start_port(uint16_t port)
 	SNIC_REQUIRE(rte_eth_dev_start(port) == 0, "start %u", port);
 }
 
+/* Put r's frame inside Ethernet/IPv4/UDP 4789/VXLAN vni (in place). */
+static void vxlan_wrap(struct raw *r, uint32_t vni)
+{
+	uint8_t f[2048];
+	size_t n = r->len + 50;
+	uint32_t sum = 0;
+
+	memset(f, 0, 50);
+	memcpy(f, "\x02\x00\x00\x00\xaa\x01\x02\x00\x00\x00\xaa\x02\x08\x00", 14);
+	f[14] = 0x45;
+	f[16] = (uint8_t)((n - 14) >> 8);
+	f[17] = (uint8_t)(n - 14);
+	f[22] = 64;
+	f[23] = 17;
+	memcpy(f + 26, "\xc0\x00\x02\x02\xc0\x00\x02\x01", 8);
+	for (int i = 14; i < 34; i += 2)
+		sum += (uint32_t)(f[i] << 8 | f[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	f[24] = (uint8_t)(~sum >> 8);
+	f[25] = (uint8_t)~sum;
+	f[34] = 0xc3;                   /* source port 50000 */
+	f[35] = 0x50;
+	f[36] = 0x12;                   /* 4789 */
+	f[37] = 0xb5;
+	f[38] = (uint8_t)((n - 34) >> 8);
+	f[39] = (uint8_t)(n - 34);
+	f[42] = 0x08;
+	f[46] = (uint8_t)(vni >> 16);
+	f[47] = (uint8_t)(vni >> 8);
+	f[48] = (uint8_t)vni;
+	memcpy(f + 50, r->frame, r->len);
+	memcpy(r->frame, f, n);
+	r->len = n;
+}
+
 static void test_rules(uint16_t up, const uint16_t rep[2])
 {
 	struct rte_flow_error err;
@@ -308,6 +344,91 @@ static void test_rules(uint16_t up, const uint16_t rep[2])
 	int st = child_status(lis);
 	SNIC_CHECK(st == 0, "VF0's frame leaves on the wire VXLAN-encapsulated (VNI 5001, "
 		   "UDP 4789) with the frame inside byte for byte (%d)", st);
+
+	SNIC_CHECK(rte_flow_destroy(up, encap, &err) == 0, "destroy the encap rule");
+
+	/* uplink: VXLAN VNI 5001 -> decap -> group 1 -> VF0 by inner MAC */
+	struct rte_flow_item_ethdev from_up = { .port_id = up };
+	/* the default UDP mask covers both ports: mask the destination only */
+	struct rte_flow_item_udp m_udp = { .hdr.dst_port = RTE_BE16(4789) };
+	struct rte_flow_item_udp m_udp_mask = { .hdr.dst_port = RTE_BE16(0xffff) };
+	struct rte_flow_item_vxlan m_vx = { .vni = { 0, 0x13, 0x89 } };
+	struct rte_flow_item p_tun[] = {
+		{ .type = RTE_FLOW_ITEM_TYPE_REPRESENTED_PORT, .spec = &from_up },
+		{ .type = RTE_FLOW_ITEM_TYPE_ETH },
+		{ .type = RTE_FLOW_ITEM_TYPE_IPV4 },
+		{ .type = RTE_FLOW_ITEM_TYPE_UDP, .spec = &m_udp, .mask = &m_udp_mask },
+		{ .type = RTE_FLOW_ITEM_TYPE_VXLAN, .spec = &m_vx },
+		{ .type = RTE_FLOW_ITEM_TYPE_END },
+	};
+	struct rte_flow_action_jump to_g1 = { .group = 1 };
+	struct rte_flow_action a_decap[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_VXLAN_DECAP },
+		{ .type = RTE_FLOW_ACTION_TYPE_JUMP, .conf = &to_g1 },
+		{ .type = RTE_FLOW_ACTION_TYPE_END },
+	};
+	struct rte_flow *dec = rte_flow_create(up, &attr, p_tun, a_decap, &err);
+	SNIC_REQUIRE(dec, "create uplink VXLAN -> decap -> jump: %s",
+		     err.message ? err.message : "?");
+	struct rte_flow_item_eth m_dst = { .hdr.dst_addr.addr_bytes = { 0x02, 0, 0, 0, 0x77, 0x01 } };
+	struct rte_flow_item_eth m_dst_mask = { .hdr.dst_addr.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+	struct rte_flow_item p_g1[] = {
+		{ .type = RTE_FLOW_ITEM_TYPE_ETH, .spec = &m_dst, .mask = &m_dst_mask },
+		{ .type = RTE_FLOW_ITEM_TYPE_END },
+	};
+	struct rte_flow_attr g1 = { .transfer = 1, .group = 1 };
+	struct rte_flow *deliver = rte_flow_create(up, &g1, p_g1, a_to_vf0, &err);
+	SNIC_REQUIRE(deliver, "create group 1 -> VF0: %s", err.message ? err.message : "?");
+	snprintf(ifname, sizeof(ifname), "%spf0vf0", name);
+	test_frame(&r, ifname, 8, 100);
+	lis = listen_for(raw_recv, &r);
+	struct raw w = r;
+	snprintf(ifname, sizeof(ifname), "%sp0", name);
+	w.ifname = ifname;
+	vxlan_wrap(&w, 5001);
+	SNIC_CHECK(in_ns(raw_send, &w) == 0, "a VXLAN frame arrives from the wire");
+	st = child_status(lis);
+	SNIC_CHECK(st == 0, "VF0 receives the inner frame, byte for byte (%d)", st);
+	qc.reset = 0;
+	SNIC_CHECK(rte_flow_query(up, deliver, &count, &qc, &err) == 0 && qc.hits == 1,
+		   "the group-1 rule counted it (%llu)", (unsigned long long)qc.hits);
+	w = r;
+	w.ifname = ifname;
+	vxlan_wrap(&w, 5002);
+	lis = listen_for(raw_recv, &r);
+	SNIC_CHECK(in_ns(raw_send, &w) == 0, "a VXLAN frame of VNI 5002 arrives");
+	r.timeout_ms = 500;
+	SNIC_CHECK(child_status(lis) == 3, "VNI 5002 does not reach VF0");
+
+	/* capacity through rte_flow: fill the board's 4096 entries */
+	static struct rte_flow *fill[4096];
+	unsigned nf = 0;
+	struct rte_flow_item_eth fe = { 0 };
+	struct rte_flow_item p_fill[] = {
+		{ .type = RTE_FLOW_ITEM_TYPE_ETH, .spec = &fe, .mask = &m_dst_mask },
+		{ .type = RTE_FLOW_ITEM_TYPE_END },
+	};
+	struct rte_flow_action a_d[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_DROP },
+		{ .type = RTE_FLOW_ACTION_TYPE_END },
+	};
+	struct rte_flow_attr g2 = { .transfer = 1, .group = 2 };
+	for (; nf < 4096; nf++) {
+		fe.hdr.dst_addr.addr_bytes[0] = 0x02;
+		fe.hdr.dst_addr.addr_bytes[4] = (uint8_t)(nf >> 8);
+		fe.hdr.dst_addr.addr_bytes[5] = (uint8_t)nf;
+		fill[nf] = rte_flow_create(up, &g2, p_fill, a_d, &err);
+		if (!fill[nf])
+			break;
+	}
+	printf("capacity: %u rules fit next to the 3 installed; then: %s (errno %d)\n",
+	       nf, err.message ? err.message : "?", rte_errno);
+	SNIC_CHECK(nf == 4093, "the board's 4096 entries hold 4093 more rules (%u)", nf);
+	SNIC_CHECK(rte_errno == ENOSPC && err.message && strstr(err.message, "max-entries"),
+		   "the next create fails with ENOSPC naming the limit");
+	SNIC_CHECK(nf > 0 && rte_flow_destroy(up, fill[nf - 1], &err) == 0, "destroy one");
+	fill[nf - 1] = rte_flow_create(up, &g2, p_fill, a_d, &err);
+	SNIC_CHECK(fill[nf - 1] != NULL, "then the create works again");
 
 	/* a bad rule is refused with a message naming the problem */
 	struct rte_flow_attr bad_attr = { .transfer = 1, .group = 1, .priority = 1u << 20 };

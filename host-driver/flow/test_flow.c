@@ -510,28 +510,6 @@ static void test_accept(void)
 
 /* ---- 2. frames through the firmware ---- */
 
-static void rx(uint16_t vport, struct tf *t)
-{
-	snic_fw_memhal_clear(&nic.hal);
-	snic_fw_rx(nic.fw, vport, tf_data(t), t->len);
-}
-
-static const struct snic_fw_memhal_frame *out_to(enum snic_fw_txq q, uint16_t vport)
-{
-	for (size_t i = 0; i < nic.hal.n_frames; i++)
-		if (nic.hal.frames[i].q == q && nic.hal.frames[i].vport == vport)
-			return &nic.hal.frames[i];
-	return NULL;
-}
-
-static uint64_t drops(uint32_t reason)
-{
-	struct snic_ifc_query_stats_out st;
-
-	SNIC_OK(&nic.pf, snic_fwc_query_stats(&nic.pf, &st));
-	return snic_ifc_le64(st.drops[reason]);
-}
-
 /* UDP/IPv4 10.0.0.1 -> dst:1111 -> dport, optionally tagged */
 static void udp_frame(struct tf *t, const uint8_t *dmac, const uint8_t *smac,
 		      uint32_t dst, uint16_t dport, uint8_t ttl, int vid)
@@ -595,20 +573,20 @@ static void test_frames_basic(void)
 
 	f = must(&vf2vf);
 	udp_frame(&t, vf_mac[1], vf_mac[0], 0x0a000002, 5000, 64, -1);
-	rx(VF(0), &t);
-	SNIC_CHECK(nic.hal.n_frames == 1 && same(out_to(SNIC_FW_TX_VPORT, VF(1)), &t),
+	snic_test_rx(&nic, VF(0), tf_data(&t), t.len);
+	SNIC_CHECK(nic.hal.n_frames == 1 && same(snic_test_out_to(&nic, SNIC_FW_TX_VPORT, VF(1)), &t),
 		   "VF0 -> VF1: the frame reaches VF1 unchanged");
-	rx(VF(2), &t);
-	SNIC_CHECK(nic.hal.n_frames == 1 && same(out_to(SNIC_FW_TX_REP, VF(2)), &t),
+	snic_test_rx(&nic, VF(2), tf_data(&t), t.len);
+	SNIC_CHECK(nic.hal.n_frames == 1 && same(snic_test_out_to(&nic, SNIC_FW_TX_REP, VF(2)), &t),
 		   "the same frame from VF2 misses: VF2's representor gets it");
 	destroy(f);
 
 	f = must(&drop);
-	d0 = drops(SNIC_DROP_RULE);
+	d0 = snic_test_drops(&nic, SNIC_DROP_RULE);
 	udp_frame(&t, vf_mac[1], vf_mac[0], 0x0a000063, 5000, 64, -1);
-	rx(VF(0), &t);
-	rx(VF(0), &t);
-	SNIC_CHECK(nic.hal.n_frames == 0 && drops(SNIC_DROP_RULE) == d0 + 2,
+	snic_test_rx(&nic, VF(0), tf_data(&t), t.len);
+	snic_test_rx(&nic, VF(0), tf_data(&t), t.len);
+	SNIC_CHECK(nic.hal.n_frames == 0 && snic_test_drops(&nic, SNIC_DROP_RULE) == d0 + 2,
 		   "DROP: nothing leaves, two rule drops counted");
 	SNIC_CHECK(snic_flow_query(ctx, f, &count, &qc, &e) == 0 && qc.hits_set &&
 		   qc.bytes_set && qc.hits == 2 && qc.bytes == 2ull * t.len,
@@ -631,17 +609,17 @@ static void test_frames_basic(void)
 
 	f = must(&to_rep);
 	udp_frame(&t, vf_mac[0], vf_mac[1], 0x0a000062, 5000, 64, -1);
-	rx(VF(1), &t);
-	SNIC_CHECK(nic.hal.n_frames == 1 && same(out_to(SNIC_FW_TX_REP, UP), &t),
+	snic_test_rx(&nic, VF(1), tf_data(&t), t.len);
+	SNIC_CHECK(nic.hal.n_frames == 1 && same(snic_test_out_to(&nic, SNIC_FW_TX_REP, UP), &t),
 		   "PORT_REPRESENTOR 0: the uplink's representor gets VF1's frame");
 	destroy(f);
 
 	f = must(&ingress);
 	udp_frame(&t, vf_mac[0], vf_mac[2], 0x0a000061, 5000, 64, -1);
-	rx(VF(2), &t);
+	snic_test_rx(&nic, VF(2), tf_data(&t), t.len);
 	SNIC_CHECK(nic.hal.n_frames == 0, "ingress rule on VF2's port drops VF2's frame");
-	rx(VF(1), &t);
-	SNIC_CHECK(nic.hal.n_frames == 1 && out_to(SNIC_FW_TX_REP, VF(1)),
+	snic_test_rx(&nic, VF(1), tf_data(&t), t.len);
+	SNIC_CHECK(nic.hal.n_frames == 1 && snic_test_out_to(&nic, SNIC_FW_TX_REP, VF(1)),
 		   "... and not VF1's (implicit source port)");
 	destroy(f);
 
@@ -653,12 +631,12 @@ static void test_frames_basic(void)
 	f = must(&lo);
 	g = must(&hi);
 	udp_frame(&t, vf_mac[1], vf_mac[0], 0x0a000006, 5000, 64, -1);
-	rx(VF(0), &t);
-	SNIC_CHECK(nic.hal.n_frames == 1 && out_to(SNIC_FW_TX_VPORT, VF(2)),
+	snic_test_rx(&nic, VF(0), tf_data(&t), t.len);
+	SNIC_CHECK(nic.hal.n_frames == 1 && snic_test_out_to(&nic, SNIC_FW_TX_VPORT, VF(2)),
 		   "priority 1 beats priority 2");
 	destroy(g);
-	rx(VF(0), &t);
-	SNIC_CHECK(nic.hal.n_frames == 1 && out_to(SNIC_FW_TX_VPORT, VF(1)),
+	snic_test_rx(&nic, VF(0), tf_data(&t), t.len);
+	SNIC_CHECK(nic.hal.n_frames == 1 && snic_test_out_to(&nic, SNIC_FW_TX_VPORT, VF(1)),
 		   "without it, the priority 2 rule forwards");
 	destroy(f);
 }
@@ -707,17 +685,17 @@ static void test_frames_tunnels(void)
 
 	f = must(&enc);
 	udp_frame(&t, vf_mac[1], vf_mac[0], 0x0a000002, 5000, 64, -1);
-	rx(VF(0), &t);
+	snic_test_rx(&nic, VF(0), tf_data(&t), t.len);
 	SNIC_CHECK(nic.hal.n_frames == 1, "VXLAN_ENCAP: one frame");
-	check_encap(out_to(SNIC_FW_TX_VPORT, UP), &t, "VXLAN_ENCAP");
+	check_encap(snic_test_out_to(&nic, SNIC_FW_TX_VPORT, UP), &t, "VXLAN_ENCAP");
 	destroy(f);
 
 	f = must(&mixed);
 	udp_frame(&t, vf_mac[1], vf_mac[0], 0x0a000003, 5000, 64, -1);
-	rx(VF(0), &t);
-	SNIC_CHECK(nic.hal.n_frames == 2 && same(out_to(SNIC_FW_TX_VPORT, VF(1)), &t),
+	snic_test_rx(&nic, VF(0), tf_data(&t), t.len);
+	SNIC_CHECK(nic.hal.n_frames == 2 && same(snic_test_out_to(&nic, SNIC_FW_TX_VPORT, VF(1)), &t),
 		   "port, RAW_ENCAP, port: VF1 (before the encap) gets the plain frame");
-	check_encap(out_to(SNIC_FW_TX_VPORT, UP), &t, "RAW_ENCAP after a plain port");
+	check_encap(snic_test_out_to(&nic, SNIC_FW_TX_VPORT, UP), &t, "RAW_ENCAP after a plain port");
 	destroy(f);
 
 	f = must(&dec);
@@ -728,12 +706,12 @@ static void test_frames_tunnels(void)
 	tf_udp(&t, 55555, 4789);
 	tf_ipv4(&t, &oip);
 	tf_eth(&t, vf_mac[0], ext_mac, 0x0800);
-	rx(UP, &t);
-	SNIC_CHECK(nic.hal.n_frames == 1 && same(out_to(SNIC_FW_TX_VPORT, VF(3)), &inner),
+	snic_test_rx(&nic, UP, tf_data(&t), t.len);
+	SNIC_CHECK(nic.hal.n_frames == 1 && same(snic_test_out_to(&nic, SNIC_FW_TX_VPORT, VF(3)), &inner),
 		   "VXLAN_DECAP: VF3 gets the inner frame");
 	tf_data(&t)[14 + 20 + 8 + 6] ^= 1;      /* VNI 4243 */
-	rx(UP, &t);
-	SNIC_CHECK(nic.hal.n_frames == 1 && same(out_to(SNIC_FW_TX_REP, UP), &t),
+	snic_test_rx(&nic, UP, tf_data(&t), t.len);
+	SNIC_CHECK(nic.hal.n_frames == 1 && same(snic_test_out_to(&nic, SNIC_FW_TX_REP, UP), &t),
 		   "another VNI misses: the uplink's representor gets it whole");
 	destroy(f);
 }
@@ -767,20 +745,20 @@ static void test_frames_rewrites(void)
 	f = must(&j0);
 	g = must(&j1);
 	udp_frame(&t, vf_mac[1], vf_mac[2], 0x0a000007, 5000, 64, -1);
-	rx(VF(2), &t);
-	SNIC_CHECK(nic.hal.n_frames == 1 && same(out_to(SNIC_FW_TX_VPORT, VF(1)), &t),
+	snic_test_rx(&nic, VF(2), tf_data(&t), t.len);
+	SNIC_CHECK(nic.hal.n_frames == 1 && same(snic_test_out_to(&nic, SNIC_FW_TX_VPORT, VF(1)), &t),
 		   "JUMP: group 1's rule forwards VF2's frame to VF1");
 	udp_frame(&t, vf_mac[1], vf_mac[2], 0x0a000008, 5000, 64, -1);
-	rx(VF(2), &t);
-	SNIC_CHECK(nic.hal.n_frames == 1 && same(out_to(SNIC_FW_TX_REP, VF(2)), &t),
+	snic_test_rx(&nic, VF(2), tf_data(&t), t.len);
+	SNIC_CHECK(nic.hal.n_frames == 1 && same(snic_test_out_to(&nic, SNIC_FW_TX_REP, VF(2)), &t),
 		   "a miss in group 1: VF2's representor gets the frame as it entered");
 	destroy(f);
 	destroy(g);
 
 	f = must(&push);
 	udp_frame(&t, vf_mac[1], vf_mac[0], 0x0a000004, 5000, 64, -1);
-	rx(VF(0), &t);
-	o = out_to(SNIC_FW_TX_VPORT, VF(1));
+	snic_test_rx(&nic, VF(0), tf_data(&t), t.len);
+	o = snic_test_out_to(&nic, SNIC_FW_TX_VPORT, VF(1));
 	SNIC_CHECK(o && o->len == t.len + 4 && tf_get16(o->data + 12) == 0x8100 &&
 		   tf_get16(o->data + 14) == (3 << 13 | 42) &&
 		   !memcmp(o->data + 16, tf_data(&t) + 12, t.len - 12),
@@ -789,8 +767,8 @@ static void test_frames_rewrites(void)
 
 	f = must(&pop);
 	udp_frame(&t, vf_mac[1], vf_mac[0], 0x0a000004, 5000, 64, 9);
-	rx(VF(0), &t);
-	o = out_to(SNIC_FW_TX_VPORT, VF(1));
+	snic_test_rx(&nic, VF(0), tf_data(&t), t.len);
+	o = snic_test_out_to(&nic, SNIC_FW_TX_VPORT, VF(1));
 	SNIC_CHECK(o && o->len == t.len - 4 && tf_get16(o->data + 12) == 0x0800 &&
 		   !memcmp(o->data + 12, tf_data(&t) + 16, t.len - 16),
 		   "OF_POP_VLAN: VF1 gets the frame untagged");
@@ -798,16 +776,16 @@ static void test_frames_rewrites(void)
 
 	f = must(&set);
 	udp_frame(&t, ext_mac, vf_mac[0], 0x0a000005, 5000, 64, -1);
-	rx(VF(0), &t);
-	o = out_to(SNIC_FW_TX_VPORT, VF(1));
+	snic_test_rx(&nic, VF(0), tf_data(&t), t.len);
+	o = snic_test_out_to(&nic, SNIC_FW_TX_VPORT, VF(1));
 	SNIC_CHECK(o && o->len == t.len && !memcmp(o->data, vf_mac[1], 6) &&
 		   tf_get32(o->data + 30) == 0x0a090909 && o->data[22] == 63 &&
 		   tf_get16(o->data + 36) == 6000 && ref_csums_ok(o->data, o->len),
 		   "set-field: dst MAC, IPv4 dst, UDP dst, TTL 63, checksums valid");
-	x0 = drops(SNIC_DROP_TTL_EXPIRED);
+	x0 = snic_test_drops(&nic, SNIC_DROP_TTL_EXPIRED);
 	udp_frame(&t, ext_mac, vf_mac[0], 0x0a000005, 5000, 1, -1);
-	rx(VF(0), &t);
-	SNIC_CHECK(nic.hal.n_frames == 0 && drops(SNIC_DROP_TTL_EXPIRED) == x0 + 1,
+	snic_test_rx(&nic, VF(0), tf_data(&t), t.len);
+	SNIC_CHECK(nic.hal.n_frames == 0 && snic_test_drops(&nic, SNIC_DROP_TTL_EXPIRED) == x0 + 1,
 		   "DEC_TTL on TTL 1: dropped, counted as TTL_EXPIRED");
 	destroy(f);
 }

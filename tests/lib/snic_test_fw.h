@@ -51,6 +51,33 @@ static inline void snic_test_nic_down(struct snic_test_nic *n)
 		SNIC_REQUIRE(s_ == SNIC_SYN_OK, "%s", snic_fwc_strerror((c), b_, sizeof(b_))); \
 	} while (0)
 
+/* Push a frame into the NIC from vport, forgetting earlier output. */
+static inline void snic_test_rx(struct snic_test_nic *n, uint16_t vport,
+				const uint8_t *frame, uint32_t len)
+{
+	snic_fw_memhal_clear(&n->hal);
+	snic_fw_rx(n->fw, vport, frame, len);
+}
+
+/* The frame the NIC sent to (q, vport), or NULL. */
+static inline const struct snic_fw_memhal_frame *
+snic_test_out_to(const struct snic_test_nic *n, enum snic_fw_txq q, uint16_t vport)
+{
+	for (size_t i = 0; i < n->hal.n_frames; i++)
+		if (n->hal.frames[i].q == q && n->hal.frames[i].vport == vport)
+			return &n->hal.frames[i];
+	return NULL;
+}
+
+/* The NIC's count of frames dropped for reason. */
+static inline uint64_t snic_test_drops(struct snic_test_nic *n, uint32_t reason)
+{
+	struct snic_ifc_query_stats_out st;
+
+	SNIC_OK(&n->pf, snic_fwc_query_stats(&n->pf, &st));
+	return snic_ifc_le64(st.drops[reason]);
+}
+
 /* xorshift64*: reproducible from the seed */
 struct snic_rng {
 	uint64_t s;

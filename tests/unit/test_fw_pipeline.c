@@ -43,28 +43,6 @@ static void udp_frame(struct tf *t, const uint8_t *dmac, const uint8_t *smac,
 	}
 }
 
-static void rx(uint16_t vport, struct tf *t)
-{
-	snic_fw_memhal_clear(&nic.hal);
-	snic_fw_rx(nic.fw, vport, tf_data(t), t->len);
-}
-
-static const struct snic_fw_memhal_frame *out_to(enum snic_fw_txq q, uint16_t vport)
-{
-	for (size_t i = 0; i < nic.hal.n_frames; i++)
-		if (nic.hal.frames[i].q == q && nic.hal.frames[i].vport == vport)
-			return &nic.hal.frames[i];
-	return NULL;
-}
-
-static uint64_t drops(uint32_t reason)
-{
-	struct snic_ifc_query_stats_out st;
-
-	SNIC_OK(&nic.pf, snic_fwc_query_stats(&nic.pf, &st));
-	return snic_ifc_le64(st.drops[reason]);
-}
-
 static struct snic_ifc_query_vport_out vport_q(uint16_t v)
 {
 	struct snic_ifc_query_vport_out q;
@@ -87,23 +65,23 @@ static void test_legacy(void)
 
 	SNIC_OK(&nic.pf, snic_fwc_set_esw_mode(&nic.pf, SNIC_ESW_LEGACY));
 	udp_frame(&t, vf_mac[1], vf_mac[0], 64, -1, 20);
-	rx(VF(0), &t);
-	SNIC_CHECK(nic.hal.n_frames == 1 && out_to(SNIC_FW_TX_VPORT, VF(1)),
+	snic_test_rx(&nic, VF(0), tf_data(&t), t.len);
+	SNIC_CHECK(nic.hal.n_frames == 1 && snic_test_out_to(&nic, SNIC_FW_TX_VPORT, VF(1)),
 		   "legacy: VF0 -> VF1's MAC reaches VF1 only");
 	udp_frame(&t, bcast, vf_mac[0], 64, -1, 20);
-	rx(VF(0), &t);
-	SNIC_CHECK(nic.hal.n_frames == 5 && out_to(SNIC_FW_TX_VPORT, PF) &&
-		   out_to(SNIC_FW_TX_VPORT, VF(1)) && out_to(SNIC_FW_TX_VPORT, VF(3)) &&
-		   out_to(SNIC_FW_TX_VPORT, UP) && !out_to(SNIC_FW_TX_VPORT, VF(0)),
+	snic_test_rx(&nic, VF(0), tf_data(&t), t.len);
+	SNIC_CHECK(nic.hal.n_frames == 5 && snic_test_out_to(&nic, SNIC_FW_TX_VPORT, PF) &&
+		   snic_test_out_to(&nic, SNIC_FW_TX_VPORT, VF(1)) && snic_test_out_to(&nic, SNIC_FW_TX_VPORT, VF(3)) &&
+		   snic_test_out_to(&nic, SNIC_FW_TX_VPORT, UP) && !snic_test_out_to(&nic, SNIC_FW_TX_VPORT, VF(0)),
 		   "legacy: broadcast floods to all but the source (%zu frames)",
 		   nic.hal.n_frames);
 	udp_frame(&t, ext_mac, vf_mac[2], 64, -1, 20);
-	rx(VF(2), &t);
-	SNIC_CHECK(nic.hal.n_frames == 1 && out_to(SNIC_FW_TX_VPORT, UP),
+	snic_test_rx(&nic, VF(2), tf_data(&t), t.len);
+	SNIC_CHECK(nic.hal.n_frames == 1 && snic_test_out_to(&nic, SNIC_FW_TX_VPORT, UP),
 		   "legacy: unknown unicast from a VF goes to the wire");
-	before = drops(SNIC_DROP_LEGACY_NO_DEST);
-	rx(UP, &t);
-	SNIC_CHECK(nic.hal.n_frames == 0 && drops(SNIC_DROP_LEGACY_NO_DEST) == before + 1,
+	before = snic_test_drops(&nic, SNIC_DROP_LEGACY_NO_DEST);
+	snic_test_rx(&nic, UP, tf_data(&t), t.len);
+	SNIC_CHECK(nic.hal.n_frames == 0 && snic_test_drops(&nic, SNIC_DROP_LEGACY_NO_DEST) == before + 1,
 		   "legacy: unknown unicast from the wire is dropped and counted");
 	SNIC_OK(&nic.pf, snic_fwc_set_esw_mode(&nic.pf, SNIC_ESW_SWITCHDEV));
 }
@@ -118,8 +96,8 @@ static void test_vf_policy(void)
 
 	/* no tables: everything goes to the source's representor */
 	udp_frame(&t, ext_mac, vf_mac[0], 64, -1, 20);
-	rx(VF(0), &t);
-	f = out_to(SNIC_FW_TX_REP, VF(0));
+	snic_test_rx(&nic, VF(0), tf_data(&t), t.len);
+	f = snic_test_out_to(&nic, SNIC_FW_TX_REP, VF(0));
 	SNIC_CHECK(nic.hal.n_frames == 1 && f && f->len == t.len &&
 		   !memcmp(f->data, tf_data(&t), t.len),
 		   "no root table: the frame goes unchanged to VF0's representor");
@@ -128,11 +106,11 @@ static void test_vf_policy(void)
 	x.spoofchk = 1;
 	set_vport(VF(0), SNIC_VPORT_F_SPOOFCHK, x);
 	udp_frame(&t, ext_mac, ext_mac, 64, -1, 20);
-	rx(VF(0), &t);
+	snic_test_rx(&nic, VF(0), tf_data(&t), t.len);
 	SNIC_CHECK(nic.hal.n_frames == 0 && snic_ifc_le64(vport_q(VF(0)).stats.drop_spoof) == 1,
 		   "spoof check drops a forged source MAC and counts it");
 	udp_frame(&t, ext_mac, vf_mac[0], 64, -1, 20);
-	rx(VF(0), &t);
+	snic_test_rx(&nic, VF(0), tf_data(&t), t.len);
 	SNIC_CHECK(nic.hal.n_frames == 1, "spoof check passes the VF's own MAC");
 
 	/* VLAN insertion (VST) on VF1: vlan 100, qos 5 */
@@ -140,21 +118,21 @@ static void test_vf_policy(void)
 	x.qos = 5;
 	set_vport(VF(1), SNIC_VPORT_F_VLAN, x);
 	udp_frame(&t, ext_mac, vf_mac[1], 64, -1, 20);
-	rx(VF(1), &t);
-	f = out_to(SNIC_FW_TX_REP, VF(1));
+	snic_test_rx(&nic, VF(1), tf_data(&t), t.len);
+	f = snic_test_out_to(&nic, SNIC_FW_TX_REP, VF(1));
 	SNIC_CHECK(f && f->len == t.len + 4 && f->data[12] == 0x81 && f->data[13] == 0 &&
 		   (f->data[14] << 8 | f->data[15]) == (5 << 13 | 100) &&
 		   !memcmp(f->data + 16, tf_data(&t) + 12, t.len - 12),
 		   "VST: the VF's frame gets its tag (PCP 5, VID 100)");
 	udp_frame(&t, ext_mac, vf_mac[1], 64, 7, 20);
-	rx(VF(1), &t);
+	snic_test_rx(&nic, VF(1), tf_data(&t), t.len);
 	SNIC_CHECK(nic.hal.n_frames == 0 && snic_ifc_le64(vport_q(VF(1)).stats.drop_vlan) == 1,
 		   "VST: a tagged frame from the VF is dropped and counted");
 	/* host -> VF1 on its representor: strip VID 100, drop others */
 	udp_frame(&t, vf_mac[1], ext_mac, 64, 100, 20);
 	snic_fw_memhal_clear(&nic.hal);
 	snic_fw_rep_tx(nic.fw, VF(1), tf_data(&t), t.len);
-	f = out_to(SNIC_FW_TX_VPORT, VF(1));
+	f = snic_test_out_to(&nic, SNIC_FW_TX_VPORT, VF(1));
 	SNIC_CHECK(f && f->len == t.len - 4 && f->data[12] == 0x08 &&
 		   !memcmp(f->data, tf_data(&t), 12),
 		   "VST: a frame of VLAN 100 reaches the VF untagged");
@@ -181,7 +159,7 @@ static void test_vf_policy(void)
 			link_ev = true;
 	SNIC_CHECK(link_ev, "a PORT_LINK down event for VF2 was posted");
 	udp_frame(&t, ext_mac, vf_mac[2], 64, -1, 20);
-	rx(VF(2), &t);
+	snic_test_rx(&nic, VF(2), tf_data(&t), t.len);
 	SNIC_CHECK(nic.hal.n_frames == 0, "link down: VF2 sends nothing");
 	snic_fw_memhal_clear(&nic.hal);
 	snic_fw_rep_tx(nic.fw, VF(2), tf_data(&t), t.len);
@@ -194,7 +172,7 @@ static void test_vf_policy(void)
 		   !snic_fw_vport_link_up(nic.fw, UP), "auto: VF follows the uplink down");
 	snic_fw_set_uplink_link(nic.fw, 0, true);
 	SNIC_CHECK(snic_fw_vport_link_up(nic.fw, VF(2)), "auto: and back up");
-	rx(VF(2), &t);
+	snic_test_rx(&nic, VF(2), tf_data(&t), t.len);
 	SNIC_CHECK(nic.hal.n_frames == 1, "link up again: VF2 sends");
 }
 
@@ -286,8 +264,8 @@ static void test_actions(void)
 	a.counter = cnt;
 	e = entry_from(VF(0), 5, a);
 	udp_frame(&t, ext_mac, vf_mac[0], 64, -1, 30);
-	rx(VF(0), &t);
-	f = out_to(SNIC_FW_TX_VPORT, VF(1));
+	snic_test_rx(&nic, VF(0), tf_data(&t), t.len);
+	f = snic_test_out_to(&nic, SNIC_FW_TX_VPORT, VF(1));
 	SNIC_CHECK(nic.hal.n_frames == 1 && f && f->len == t.len, "modify: one frame to VF1");
 	if (f) {
 		SNIC_CHECK_MEM(f->data, vf_mac[1], 6, "modify: dmac set");
@@ -296,9 +274,9 @@ static void test_actions(void)
 		SNIC_CHECK(ref_csums_ok(f->data, f->len), "modify: IPv4 and UDP checksums valid");
 	}
 	udp_frame(&t, ext_mac, vf_mac[0], 1, -1, 30);
-	uint64_t exp = drops(SNIC_DROP_TTL_EXPIRED);
-	rx(VF(0), &t);
-	SNIC_CHECK(nic.hal.n_frames == 0 && drops(SNIC_DROP_TTL_EXPIRED) == exp + 1,
+	uint64_t exp = snic_test_drops(&nic, SNIC_DROP_TTL_EXPIRED);
+	snic_test_rx(&nic, VF(0), tf_data(&t), t.len);
+	SNIC_CHECK(nic.hal.n_frames == 0 && snic_test_drops(&nic, SNIC_DROP_TTL_EXPIRED) == exp + 1,
 		   "TTL 1 is dropped as expired and counted");
 	SNIC_OK(c, snic_fwc_query_counters(c, cnt, 1, SNIC_COUNTERS_Q_CLEAR, pk, by));
 	SNIC_CHECK(pk[0] == 2 && by[0] == 2ull * t.len, "counter: 2 packets, %llu bytes",
@@ -330,11 +308,11 @@ static void test_actions(void)
 	a.push_tci = 42;
 	e = entry_from(VF(0), 5, a);
 	udp_frame(&t, ext_mac, vf_mac[0], 64, -1, 30);
-	rx(VF(0), &t);
+	snic_test_rx(&nic, VF(0), tf_data(&t), t.len);
 	SNIC_CHECK_EQ(nic.hal.n_frames, 3, "multi-destination: three frames");
-	const struct snic_fw_memhal_frame *fa = out_to(SNIC_FW_TX_VPORT, VF(1));
-	const struct snic_fw_memhal_frame *fb = out_to(SNIC_FW_TX_VPORT, UP);
-	const struct snic_fw_memhal_frame *fc = out_to(SNIC_FW_TX_REP, VF(2));
+	const struct snic_fw_memhal_frame *fa = snic_test_out_to(&nic, SNIC_FW_TX_VPORT, VF(1));
+	const struct snic_fw_memhal_frame *fb = snic_test_out_to(&nic, SNIC_FW_TX_VPORT, UP);
+	const struct snic_fw_memhal_frame *fc = snic_test_out_to(&nic, SNIC_FW_TX_REP, VF(2));
 	SNIC_CHECK(fa && fa->len == t.len + 4 && (fa->data[14] << 8 | fa->data[15]) == 42 &&
 		   !memcmp(fa->data + 16, tf_data(&t) + 12, t.len - 12),
 		   "multi-destination: VF1 gets the tagged frame");
@@ -350,14 +328,14 @@ static void test_actions(void)
 	a.pop_vlan = 1;
 	e = entry_from(VF(3), 5, a);
 	udp_frame(&t, ext_mac, vf_mac[3], 64, 9, 30);
-	rx(VF(3), &t);
-	f = out_to(SNIC_FW_TX_VPORT, VF(1));
+	snic_test_rx(&nic, VF(3), tf_data(&t), t.len);
+	f = snic_test_out_to(&nic, SNIC_FW_TX_VPORT, VF(1));
 	SNIC_CHECK(f && f->len == t.len - 4 && f->data[12] == 0x08,
 		   "pop VLAN removes the tag");
 	SNIC_OK(c, snic_fwc_destroy_entry(c, e));
 	udp_frame(&t, ext_mac, vf_mac[2], 64, -1, 30);
-	rx(VF(2), &t);
-	SNIC_CHECK(nic.hal.n_frames == 1 && out_to(SNIC_FW_TX_REP, VF(2)),
+	snic_test_rx(&nic, VF(2), tf_data(&t), t.len);
+	SNIC_CHECK(nic.hal.n_frames == 1 && snic_test_out_to(&nic, SNIC_FW_TX_REP, VF(2)),
 		   "miss NEXT continues in level 1, whose miss goes to the representor");
 	struct snic_ifc_query_table_out tq;
 	SNIC_OK(c, snic_fwc_query_table(c, t1, &tq));
@@ -369,9 +347,9 @@ static void test_actions(void)
 	a.flags = SNIC_ACT_GOTO;
 	a.goto_table = t2;
 	e = entry_from(VF(2), 5, a);
-	uint64_t md = drops(SNIC_DROP_TABLE_MISS);
-	rx(VF(2), &t);
-	SNIC_CHECK(nic.hal.n_frames == 0 && drops(SNIC_DROP_TABLE_MISS) == md + 1,
+	uint64_t md = snic_test_drops(&nic, SNIC_DROP_TABLE_MISS);
+	snic_test_rx(&nic, VF(2), tf_data(&t), t.len);
+	SNIC_CHECK(nic.hal.n_frames == 0 && snic_test_drops(&nic, SNIC_DROP_TABLE_MISS) == md + 1,
 		   "goto a table whose miss drops: dropped and counted");
 	SNIC_OK(c, snic_fwc_destroy_entry(c, e));
 
@@ -385,8 +363,8 @@ static void test_actions(void)
 	a.goto_table = t1;
 	a.modify = mod2;
 	e = entry_from(VF(2), 5, a);
-	rx(VF(2), &t);
-	f = out_to(SNIC_FW_TX_REP, VF(2));
+	snic_test_rx(&nic, VF(2), tf_data(&t), t.len);
+	f = snic_test_out_to(&nic, SNIC_FW_TX_REP, VF(2));
 	SNIC_CHECK(nic.hal.n_frames == 1 && f && f->len == t.len &&
 		   !memcmp(f->data, tf_data(&t), t.len),
 		   "a later miss sends the original frame to the representor");
@@ -431,8 +409,8 @@ static void test_decap(void)
 	struct tf_ip4 ip = { .proto = 17, .ttl = 64, .src = 0xc0000263, .dst = 0xc0000201 };
 	tf_ipv4(&t, &ip);
 	tf_eth(&t, vf_mac[0], ext_mac, 0x0800);
-	rx(UP, &t);
-	f = out_to(SNIC_FW_TX_VPORT, VF(3));
+	snic_test_rx(&nic, UP, tf_data(&t), t.len);
+	f = snic_test_out_to(&nic, SNIC_FW_TX_VPORT, VF(3));
 	SNIC_CHECK(nic.hal.n_frames == 1 && f && f->len == inner.len &&
 		   !memcmp(f->data, tf_data(&inner), inner.len),
 		   "decap + goto + match on tun_id/tun_src delivers the inner frame");
@@ -444,8 +422,8 @@ static void test_decap(void)
 	ip.src = 0xc0000264;
 	tf_ipv4(&t, &ip);
 	tf_eth(&t, vf_mac[0], ext_mac, 0x0800);
-	rx(UP, &t);
-	f = out_to(SNIC_FW_TX_REP, UP);
+	snic_test_rx(&nic, UP, tf_data(&t), t.len);
+	f = snic_test_out_to(&nic, SNIC_FW_TX_REP, UP);
 	SNIC_CHECK(nic.hal.n_frames == 1 && f && f->len == t.len &&
 		   !memcmp(f->data, tf_data(&t), t.len),
 		   "a VTEP without a rule: the whole VXLAN frame goes to the uplink's rep");
@@ -457,8 +435,8 @@ static void test_malformed(void)
 {
 	uint8_t runt[10] = { 0 };
 	struct tf t;
-	uint64_t r0 = drops(SNIC_DROP_RUNT), i0 = drops(SNIC_DROP_BAD_IPV4_LEN);
-	uint64_t b0 = drops(SNIC_DROP_TOO_BIG), v0 = drops(SNIC_DROP_BAD_VPORT);
+	uint64_t r0 = snic_test_drops(&nic, SNIC_DROP_RUNT), i0 = snic_test_drops(&nic, SNIC_DROP_BAD_IPV4_LEN);
+	uint64_t b0 = snic_test_drops(&nic, SNIC_DROP_TOO_BIG), v0 = snic_test_drops(&nic, SNIC_DROP_BAD_VPORT);
 	static uint8_t big[SNIC_FW_MAX_FRAME + 1];
 
 	snic_fw_memhal_clear(&nic.hal);
@@ -469,10 +447,10 @@ static void test_malformed(void)
 	snic_fw_rx(nic.fw, UP, big, sizeof(big));
 	snic_fw_rx(nic.fw, 77, tf_data(&t), t.len);
 	SNIC_CHECK(nic.hal.n_frames == 0, "malformed frames go nowhere");
-	SNIC_CHECK(drops(SNIC_DROP_RUNT) == r0 + 1, "runt counted");
-	SNIC_CHECK(drops(SNIC_DROP_BAD_IPV4_LEN) == i0 + 1, "bad IPv4 length counted");
-	SNIC_CHECK(drops(SNIC_DROP_TOO_BIG) == b0 + 1, "oversized frame counted");
-	SNIC_CHECK(drops(SNIC_DROP_BAD_VPORT) == v0 + 1, "frame from vport 77 counted");
+	SNIC_CHECK(snic_test_drops(&nic, SNIC_DROP_RUNT) == r0 + 1, "runt counted");
+	SNIC_CHECK(snic_test_drops(&nic, SNIC_DROP_BAD_IPV4_LEN) == i0 + 1, "bad IPv4 length counted");
+	SNIC_CHECK(snic_test_drops(&nic, SNIC_DROP_TOO_BIG) == b0 + 1, "oversized frame counted");
+	SNIC_CHECK(snic_test_drops(&nic, SNIC_DROP_BAD_VPORT) == v0 + 1, "frame from vport 77 counted");
 	SNIC_CHECK(!strcmp(snic_fw_drop_name(SNIC_DROP_RUNT), "RUNT") &&
 		   strstr(snic_fw_drop_str(SNIC_DROP_BAD_IPV4_LEN), "total length"),
 		   "drop reasons have names and sentences");

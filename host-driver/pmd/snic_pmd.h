@@ -72,8 +72,7 @@ struct snic_pmd_port {
 	struct snic_pmd_rxq rxq;
 	struct snic_pmd_txq txq;
 	/* counted by the burst functions (one lcore per queue) */
-	uint64_t ipackets, ibytes, opackets, obytes, rx_nombuf, tx_refused;
-	uint64_t rx_err_base, tx_err_base;    /* channel counters at reset */
+	uint64_t ipackets, ibytes, opackets, obytes, rx_nombuf;
 };
 
 struct snic_pmd_nic {

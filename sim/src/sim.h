@@ -119,7 +119,6 @@ struct sim {
 	uint64_t loops;
 	uint8_t frame[SIM_FRAME_MAX];
 	struct snic_chan_stats stats; /* mirrored into shared memory */
-	struct { uint64_t in, out; } port_totals[2];
 };
 
 /* epoll tags: what a ready descriptor is */

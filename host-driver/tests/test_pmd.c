@@ -191,6 +191,18 @@ static struct rte_mbuf *rx_one(uint16_t port)
 	return NULL;
 }
 
+/* Poll a port until any frame arrives (or 3 s). */
+static struct rte_mbuf *rx_one_any(uint16_t port)
+{
+	for (int i = 0; i < 3000; i++) {
+		struct rte_mbuf *m;
+		if (rte_eth_rx_burst(port, 0, &m, 1) == 1)
+			return m;
+		usleep(1000);
+	}
+	return NULL;
+}
+
 static void start_port(uint16_t port)
 {
 	struct rte_eth_conf conf = { 0 };
@@ -436,6 +448,70 @@ static void test_rules(uint16_t up, const uint16_t rep[2])
 		   err.message && rte_errno == ENOTSUP,
 		   "priority 2^20 refused: %s", err.message ? err.message : "(no message)");
 	SNIC_CHECK(rte_flow_flush(up, &err) == 0, "flush");
+
+	/* VLAN pop: VF1's frames of VLAN 7 reach VF0 untagged */
+	struct rte_flow_item_vlan v7 = { .hdr.vlan_tci = RTE_BE16(7) };
+	struct rte_flow_item_vlan v_mask = { .hdr.vlan_tci = RTE_BE16(0x0fff) };
+	struct rte_flow_item p_vlan[] = {
+		{ .type = RTE_FLOW_ITEM_TYPE_REPRESENTED_PORT, .spec = &from_vf1 },
+		{ .type = RTE_FLOW_ITEM_TYPE_ETH },
+		{ .type = RTE_FLOW_ITEM_TYPE_VLAN, .spec = &v7, .mask = &v_mask },
+		{ .type = RTE_FLOW_ITEM_TYPE_END },
+	};
+	struct rte_flow_action a_pop[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_OF_POP_VLAN },
+		{ .type = RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT, .conf = &to_vf0 },
+		{ .type = RTE_FLOW_ACTION_TYPE_END },
+	};
+	SNIC_REQUIRE(rte_flow_create(up, &attr, p_vlan, a_pop, &err),
+		     "create VLAN 7 pop -> VF0: %s", err.message ? err.message : "?");
+	snprintf(ifname, sizeof(ifname), "%spf0vf0", name);
+	test_frame(&r, ifname, 9, 80);          /* what VF0 must receive */
+	lis = listen_for(raw_recv, &r);
+	struct raw tagged = r;
+	char if1[IF_NAMESIZE];
+	snprintf(if1, sizeof(if1), "%spf0vf1", name);
+	tagged.ifname = if1;
+	memmove(tagged.frame + 16, r.frame + 12, r.len - 12);
+	memcpy(tagged.frame + 12, "\x81\x00\x00\x07", 4);
+	tagged.len = r.len + 4;
+	SNIC_CHECK(in_ns(raw_send, &tagged) == 0, "VM on VF1 sends a frame of VLAN 7");
+	st = child_status(lis);
+	SNIC_CHECK(st == 0, "VF0 receives it untagged, byte for byte (%d)", st);
+
+	/* VLAN push + set MAC: VF0's frames go to its representor tagged 100
+	 * with a new destination MAC */
+	struct rte_flow_item p_vf0_eth[] = {
+		{ .type = RTE_FLOW_ITEM_TYPE_REPRESENTED_PORT, .spec = &from_vf0 },
+		{ .type = RTE_FLOW_ITEM_TYPE_ETH },
+		{ .type = RTE_FLOW_ITEM_TYPE_END },
+	};
+	struct rte_flow_action_of_push_vlan push = { .ethertype = RTE_BE16(0x8100) };
+	struct rte_flow_action_of_set_vlan_vid vid = { .vlan_vid = RTE_BE16(100) };
+	struct rte_flow_action_set_mac new_dst = { .mac_addr = { 0x02, 0, 0, 0, 0x55, 0x66 } };
+	struct rte_flow_action_ethdev to_rep0 = { .port_id = rep[0] };
+	struct rte_flow_action a_push[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_SET_MAC_DST, .conf = &new_dst },
+		{ .type = RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN, .conf = &push },
+		{ .type = RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID, .conf = &vid },
+		{ .type = RTE_FLOW_ACTION_TYPE_PORT_REPRESENTOR, .conf = &to_rep0 },
+		{ .type = RTE_FLOW_ACTION_TYPE_END },
+	};
+	SNIC_REQUIRE(rte_flow_create(up, &attr, p_vf0_eth, a_push, &err),
+		     "create VF0 -> set MAC, push VLAN 100 -> representor: %s",
+		     err.message ? err.message : "?");
+	snprintf(ifname, sizeof(ifname), "%spf0vf0", name);
+	test_frame(&r, ifname, 10, 90);
+	SNIC_CHECK(in_ns(raw_send, &r) == 0, "VM on VF0 sends");
+	m = rx_one_any(rep[0]);
+	const uint8_t *d = m ? rte_pktmbuf_mtod(m, const uint8_t *) : NULL;
+	SNIC_CHECK(m && m->pkt_len == 94 && !memcmp(d, new_dst.mac_addr, 6) &&
+		   !memcmp(d + 6, r.frame + 6, 6) && d[12] == 0x81 && d[13] == 0 &&
+		   d[14] == 0 && d[15] == 100 && !memcmp(d + 16, r.frame + 12, 78),
+		   "VF0's representor gets it with the new MAC and tag 100, rest unchanged");
+	if (m)
+		rte_pktmbuf_free(m);
+	SNIC_CHECK(rte_flow_flush(up, &err) == 0, "flush again");
 }
 
 int main(void)

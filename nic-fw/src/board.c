@@ -186,6 +186,16 @@ int snic_fw_board_parse(const void *fdt, size_t fdt_len,
 	if (!fdt || fdt_len < sizeof(struct fdt_header) || fdt_len > 0x7fffffff)
 		return BERR(&b, "not a flattened device tree (%u bytes)",
 			    (unsigned)fdt_len);
+	/* only version 17 blobs (what dtc writes): libfdt's older-version
+	 * paths are not worth trusting with hostile input (fdt_check_full of
+	 * Debian's libfdt 1.6.1 dereferences NULL on some version-7 blobs) */
+	r = fdt_check_header(fdt);
+	if (r)
+		return BERR(&b, "not a valid flattened device tree: %s",
+			    fdt_strerror(r));
+	if (fdt_version(fdt) < 17)
+		return BERR(&b, "device tree version %u: this firmware reads version "
+			    "17 (what dtc writes)", (unsigned)fdt_version(fdt));
 	r = fdt_check_full(fdt, fdt_len);
 	if (r)
 		return BERR(&b, "not a valid flattened device tree: %s",

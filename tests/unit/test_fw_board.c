@@ -159,6 +159,12 @@ static void test_not_a_tree(void)
 		   strstr(err, "not a flattened device tree (8 bytes)"), "8 bytes: %s", err);
 	SNIC_CHECK(snic_fw_board_parse(blob, len / 2, &b, err, sizeof(err)) == -SNIC_FW_EBOARD &&
 		   strstr(err, "not a valid flattened device tree"), "truncated: %s", err);
+	/* an old-format tree (version 16): refused by its version */
+	blob[0x17] = 16;
+	SNIC_CHECK(snic_fw_board_parse(blob, len, &b, err, sizeof(err)) == -SNIC_FW_EBOARD &&
+		   strstr(err, "device tree version 16: this firmware reads version 17"),
+		   "version 16: %s", err);
+	blob[0x17] = 17;
 	blob[len - 20] ^= 0xff;
 	SNIC_CHECK(snic_fw_board_parse(blob, len, &b, err, sizeof(err)) == -SNIC_FW_EBOARD,
 		   "corrupted strings block refused");

@@ -80,10 +80,12 @@ static int raw_send(void *arg)
 	       (ssize_t)r->len ? 0 : 3;
 }
 
-/* Receive the first frame on ifname whose EtherType is 0x88b5 (ours). */
-static int raw_recv(void *arg)
+/* Receive on r->ifname until a frame arrives that carries r's frame at
+ * offset off (0: ours as is; 50: ours behind VXLAN headers).  Returns 0
+ * when it does and the headers in front are right, 4/5 on a wrong frame,
+ * 3 on timeout, 2 when the socket cannot be opened. */
+static int raw_recv_at(struct raw *r, size_t off)
 {
-	struct raw *r = arg;
 	struct sockaddr_ll sll;
 	int fd = raw_socket(r->ifname, &sll);
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
@@ -95,32 +97,27 @@ static int raw_recv(void *arg)
 	(void)!write(STDOUT_FILENO, "L", 1);
 	while (poll(&pfd, 1, r->timeout_ms) > 0) {
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
-		if (n >= 14 && buf[12] == 0x88 && buf[13] == 0xb5)
+
+		if (off == 0 && n >= 14 && buf[12] == 0x88 && buf[13] == 0xb5)
 			return (size_t)n == r->len && !memcmp(buf, r->frame, r->len) ? 0 : 4;
-	}
-	return 3;
-}
-
-/* Receive the first frame that is ours behind 50 bytes of VXLAN headers. */
-static int raw_recv_vxlan(void *arg)
-{
-	struct raw *r = arg;
-	struct sockaddr_ll sll;
-	int fd = raw_socket(r->ifname, &sll);
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	uint8_t buf[2048];
-
-	if (fd < 0)
-		return 2;
-	(void)!write(STDOUT_FILENO, "L", 1);
-	while (poll(&pfd, 1, r->timeout_ms) > 0) {
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
-		if (n == (ssize_t)r->len + 50 && !memcmp(buf + 50, r->frame, r->len))
+		if (off && n == (ssize_t)(r->len + off) && !memcmp(buf + off, r->frame, r->len))
 			return buf[12] == 0x08 && buf[23] == 17 && buf[36] == 0x12 &&
 			       buf[37] == 0xb5 && buf[46] == 0 && buf[47] == 0x13 &&
 			       buf[48] == 0x89 ? 0 : 5;   /* IPv4, UDP 4789, VNI 5001 */
 	}
 	return 3;
+}
+
+/* Our frame (EtherType 0x88b5), byte for byte. */
+static int raw_recv(void *arg)
+{
+	return raw_recv_at(arg, 0);
+}
+
+/* Our frame behind Ethernet/IPv4/UDP 4789/VXLAN 5001. */
+static int raw_recv_vxlan(void *arg)
+{
+	return raw_recv_at(arg, 50);
 }
 
 /* Listen on ifname (in the namespace) in a child; returns its pid once it
@@ -407,9 +404,9 @@ static void test_rules(uint16_t up, const uint16_t rep[2])
 	w = r;
 	w.ifname = ifname;
 	vxlan_wrap(&w, 5002);
+	r.timeout_ms = 500;     /* before the listener forks: it copies r */
 	lis = listen_for(raw_recv, &r);
 	SNIC_CHECK(in_ns(raw_send, &w) == 0, "a VXLAN frame of VNI 5002 arrives");
-	r.timeout_ms = 500;
 	SNIC_CHECK(child_status(lis) == 3, "VNI 5002 does not reach VF0");
 
 	/* capacity through rte_flow: fill the board's 4096 entries */
@@ -621,45 +618,26 @@ int main(void)
 	/* ---- tx: out of the represented port ---- */
 	snprintf(ifname, sizeof(ifname), "%spf0vf1", name);
 	test_frame(&r, ifname, 3, 200);
-	int pfd[2];
-	SNIC_REQUIRE(pipe(pfd) == 0, "pipe");
-	pid_t lis = fork();
-	if (lis == 0) {
-		dup2(pfd[1], STDOUT_FILENO);
-		if (snic_net_enter(ns))
-			_exit(100);
-		_exit(raw_recv(&r));
-	}
-	char c;
-	SNIC_REQUIRE(read(pfd[0], &c, 1) == 1, "listener ready");
+	pid_t lis = listen_for(raw_recv, &r);
+	SNIC_REQUIRE(lis > 0, "listener ready");
 	m = rte_pktmbuf_alloc(mp);
 	memcpy(rte_pktmbuf_append(m, 200), r.frame, 200);
 	SNIC_CHECK(rte_eth_tx_burst(rep[1], 0, &m, 1) == 1, "tx on VF1's representor");
-	int st;
-	waitpid(lis, &st, 0);
-	SNIC_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		   "the frame comes out of VF1's TAP, byte for byte (%d)",
-		   WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	int st = child_status(lis);
+	SNIC_CHECK(st == 0, "the frame comes out of VF1's TAP, byte for byte (%d)", st);
 
 	/* multi-segment mbufs are linearised */
 	snprintf(ifname, sizeof(ifname), "%sp0", name);
 	test_frame(&r, ifname, 4, 180);
-	lis = fork();
-	if (lis == 0) {
-		dup2(pfd[1], STDOUT_FILENO);
-		if (snic_net_enter(ns))
-			_exit(100);
-		_exit(raw_recv(&r));
-	}
-	SNIC_REQUIRE(read(pfd[0], &c, 1) == 1, "listener ready");
+	lis = listen_for(raw_recv, &r);
+	SNIC_REQUIRE(lis > 0, "listener ready");
 	struct rte_mbuf *a = rte_pktmbuf_alloc(mp), *b = rte_pktmbuf_alloc(mp);
 	memcpy(rte_pktmbuf_append(a, 100), r.frame, 100);
 	memcpy(rte_pktmbuf_append(b, 80), r.frame + 100, 80);
 	SNIC_REQUIRE(rte_pktmbuf_chain(a, b) == 0, "chain");
 	SNIC_CHECK(rte_eth_tx_burst(up, 0, &a, 1) == 1, "tx a 2-segment mbuf on the uplink");
-	waitpid(lis, &st, 0);
-	SNIC_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		   "it goes onto the wire in one piece, byte for byte");
+	st = child_status(lis);
+	SNIC_CHECK(st == 0, "it goes onto the wire in one piece, byte for byte (%d)", st);
 
 	/* back-pressure: 2000 frames at once; tx takes what fits and the
 	 * caller keeps the rest, no mbuf leaks */

@@ -24,7 +24,7 @@ PACKAGES=(
   libfdt-dev device-tree-compiler
   dpdk libdpdk-dev
   rdma-core libibverbs-dev ibverbs-providers
-  libsqlite3-dev sqlite3
+  libsqlite3-dev sqlite3 libjansson-dev
   libpcap-dev tshark tcpdump iperf3
   iproute2 iputils-ping libmnl-dev
   openvswitch-switch

@@ -275,18 +275,21 @@ static int esw_switchdev(struct snic_flow_ctx *ctx, char *err, size_t errlen)
 	return 0;
 }
 
-static int root_create(struct snic_flow_ctx *ctx, char *err, size_t errlen)
+static int root_create(struct snic_flow_ctx *ctx, enum snic_flow_recover recover,
+		       char *err, size_t errlen)
 {
 	uint32_t id, syn;
 	char buf[160];
+	int rc;
 
 	syn = snic_fwc_create_table(ctx->fwc, 0, SNIC_MISS_DEFAULT, 0,
 				    SNIC_TABLE_F_ROOT, &id);
 	if (syn == SNIC_SYN_TABLE_ROOT_EXISTS) {
-		snprintf(err, errlen, "the NIC's root flow table exists already: "
-			 "another driver instance or tool steers this e-switch "
-			 "and must release it first");
-		return -EBUSY;
+		rc = flow_recover(ctx, recover, err, errlen);
+		if (rc || recover == SNIC_FLOW_RECOVER_ADOPT)
+			return rc;      /* adopted: the root is the old one */
+		syn = snic_fwc_create_table(ctx->fwc, 0, SNIC_MISS_DEFAULT, 0,
+					    SNIC_TABLE_F_ROOT, &id);
 	}
 	if (syn != SNIC_SYN_OK) {
 		snprintf(err, errlen, "creating the root flow table: %s",
@@ -302,7 +305,7 @@ static int root_create(struct snic_flow_ctx *ctx, char *err, size_t errlen)
 
 int snic_flow_ctx_create(struct snic_flow_ctx **out, struct snic_fwc *fwc,
 			 const struct snic_flow_port *ports, unsigned n_ports,
-			 char *err, size_t errlen)
+			 enum snic_flow_recover recover, char *err, size_t errlen)
 {
 	struct snic_flow_ctx *ctx;
 	char dummy[8];
@@ -345,7 +348,7 @@ int snic_flow_ctx_create(struct snic_flow_ctx **out, struct snic_fwc *fwc,
 	memcpy(ctx->ports, ports, n_ports * sizeof(*ports));
 	rc = esw_switchdev(ctx, err, errlen);
 	if (!rc)
-		rc = root_create(ctx, err, errlen);
+		rc = root_create(ctx, recover, err, errlen);
 	if (rc)
 		goto fail;
 	*out = ctx;
@@ -401,4 +404,9 @@ const struct snic_flow_caps *snic_flow_get_caps(const struct snic_flow_ctx *ctx)
 void snic_flow_get_usage(const struct snic_flow_ctx *ctx, struct snic_flow_usage *u)
 {
 	*u = ctx->use;
+}
+
+uint32_t snic_flow_flushed_at_attach(const struct snic_flow_ctx *ctx)
+{
+	return ctx->flushed;
 }

@@ -12,6 +12,8 @@
  *   flow_objects.c  tables/groups/reformats (refcounted), capacity checks,
  *                   commit and rollback, firmware errors -> errno
  *   flow_ctx.c      context: caps, ports, root table, refusal messages
+ *   flow_recover.c  steering left by a previous owner: flush or adopt,
+ *                   orphan rules and their takeover
  *   flow_ops.c      validate/create/destroy/flush/query
  */
 #ifndef SNIC_FLOW_INTERNAL_H
@@ -110,6 +112,17 @@ struct flow_xlate {
 	uint8_t  tmpl[SNIC_IFC_MAX_REFORMAT];
 	const struct rte_flow_action *count_act, *encap_act, *jump_act;
 	const struct rte_flow_action *modify_act, *end_act;
+
+	/* an orphan with the same group, priority and match (flow_check_room) */
+	struct snic_flow *adopt;             /**< same actions: take it over */
+	struct snic_flow *replace;           /**< other actions: replace it */
+};
+
+/** What an orphan rule was created with, to compare a new rule against. */
+struct flow_orphan {
+	struct snic_ifc_actions act;         /**< as the firmware holds them (le) */
+	uint32_t n_ops;
+	struct snic_ifc_modify_op_desc ops[SNIC_IFC_MAX_MODIFY_OPS];
 };
 
 /** A rule. */
@@ -124,6 +137,8 @@ struct snic_flow {
 	struct flow_reformat *reformat;
 	uint32_t entry, modify, counter;     /**< SNIC_FLOW_NO_ID when none */
 	struct snic_ifc_match value;
+	struct flow_orphan *orphan;          /**< non-NULL: left by a previous
+	                                          owner, no handle given out */
 };
 
 struct snic_flow_ctx {
@@ -138,6 +153,7 @@ struct snic_flow_ctx {
 	struct snic_flow **hash;             /**< [hash_size] */
 	uint32_t hash_size;
 	struct snic_flow_usage use;
+	uint32_t flushed;                    /**< entries removed at attach */
 	unsigned msg_next;
 	char msgs[SNIC_FLOW_MSG_RING][SNIC_FLOW_MSG_LEN];
 };
@@ -246,6 +262,12 @@ int flow_release(struct snic_flow_ctx *ctx, struct snic_flow *f,
 		 struct rte_flow_error *error);
 /** Drop a rule from the context's lists without touching the firmware. */
 void flow_forget(struct snic_flow_ctx *ctx, struct snic_flow *f);
+/** Append a rule to the context's list and hash. */
+void flow_link(struct snic_flow_ctx *ctx, struct snic_flow *f);
+/** Destroy groups, reformats and non-root tables no rule uses; 0 or -EIO. */
+int flow_put_unused(struct snic_flow_ctx *ctx);
+/** Forget every rule, group, reformat and table without firmware commands. */
+void flow_drop_all(struct snic_flow_ctx *ctx);
 struct flow_group *flow_group_find(struct snic_flow_ctx *ctx, uint32_t group,
 				   const struct snic_ifc_match *mask);
 struct flow_reformat *flow_reformat_find(struct snic_flow_ctx *ctx,
@@ -255,5 +277,15 @@ uint32_t flow_hash(uint32_t group, uint32_t prio, const struct snic_ifc_match *v
 int flow_fw_error(struct snic_flow_ctx *ctx, struct rte_flow_error *error,
 		  uint32_t syndrome, enum rte_flow_error_type type,
 		  const void *cause, const char *doing);
+
+/* ---- flow_recover.c ---- */
+
+/** The root table exists at attach: flush or adopt per mode, or refuse. */
+int flow_recover(struct snic_flow_ctx *ctx, enum snic_flow_recover mode,
+		 char *err, size_t errlen);
+/** Would x create exactly orphan f (same actions and objects)? */
+bool flow_orphan_same(const struct flow_xlate *x, const struct snic_flow *f);
+/** Orphan f becomes an ordinary rule (its handle is given out). */
+void flow_orphan_adopt(struct snic_flow_ctx *ctx, struct snic_flow *f);
 
 #endif /* SNIC_FLOW_INTERNAL_H */

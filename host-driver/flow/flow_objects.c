@@ -107,14 +107,29 @@ int flow_check_room(struct flow_xlate *x)
 	struct snic_flow_ctx *ctx = x->ctx;
 	const struct snic_flow_caps *c = &ctx->caps;
 	const struct snic_flow_usage *u = &ctx->use;
-	const struct snic_flow *dup = dup_find(ctx, x);
+	struct snic_flow *dup = dup_find(ctx, x);
 	unsigned need_tables = 0;
 
-	if (dup)
+	uint32_t freed_flows = 0, freed_counters = 0, freed_modifies = 0;
+
+	x->adopt = x->replace = NULL;
+	if (dup && dup->orphan) {
+		/* left by a previous owner: take it over as it is, or replace
+		 * it (its entry, counter and rewrite list go first) */
+		if (flow_orphan_same(x, dup)) {
+			x->adopt = dup;
+			return 0;
+		}
+		x->replace = dup;
+		freed_flows = 1;
+		freed_counters = dup->counter != SNIC_FLOW_NO_ID;
+		freed_modifies = dup->modify != SNIC_FLOW_NO_ID;
+	} else if (dup) {
 		return XERR(x, EEXIST, RTE_FLOW_ERROR_TYPE_HANDLE, dup,
 			    "a rule with the same group (%u), priority (%u) and "
 			    "match exists already", x->group, x->priority);
-	if (u->flows >= c->max_entries)
+	}
+	if (u->flows - freed_flows >= c->max_entries)
 		return XERR(x, ENOSPC, RTE_FLOW_ERROR_TYPE_UNSPECIFIED, NULL,
 			    "flow entries: all %u of the NIC are in use (board "
 			    "max-entries %u); destroy a rule first", u->flows,
@@ -146,7 +161,7 @@ int flow_check_room(struct flow_xlate *x)
 				    x->group, ctx->tables[x->group].n_groups,
 				    c->max_groups_per_table);
 	}
-	if (x->count && u->counters >= c->max_counters)
+	if (x->count && u->counters - freed_counters >= c->max_counters)
 		return XERR(x, ENOSPC, RTE_FLOW_ERROR_TYPE_ACTION, x->count_act,
 			    "counters: all %u of the NIC are in use (board "
 			    "max-counters %u)", u->counters, c->max_counters);
@@ -156,7 +171,7 @@ int flow_check_room(struct flow_xlate *x)
 			    "encap headers: all %u of the NIC are in use (board "
 			    "max-encap %u; rules with identical headers share one)",
 			    u->reformats, c->max_encap);
-	if (x->n_ops && u->modifies >= c->max_modify)
+	if (x->n_ops && u->modifies - freed_modifies >= c->max_modify)
 		return XERR(x, ENOSPC, RTE_FLOW_ERROR_TYPE_ACTION, x->modify_act,
 			    "header-rewrite lists: all %u of the NIC are in use "
 			    "(board max-modify %u; one per rule with rewrites)",
@@ -256,6 +271,18 @@ static void hash_unlink(struct snic_flow_ctx *ctx, struct snic_flow *f)
 		;
 	if (*pp)
 		*pp = f->hnext;
+}
+
+void flow_link(struct snic_flow_ctx *ctx, struct snic_flow *f)
+{
+	f->next = NULL;
+	f->prev = ctx->flows_tail;
+	if (ctx->flows_tail)
+		ctx->flows_tail->next = f;
+	else
+		ctx->flows = f;
+	ctx->flows_tail = f;
+	hash_link(ctx, f);
 }
 
 static void fill_actions(const struct flow_xlate *x, const struct snic_flow *f,
@@ -412,13 +439,7 @@ struct snic_flow *flow_commit(struct flow_xlate *x)
 	ctx->use.flows++;
 	ctx->use.modifies += f->modify != SNIC_FLOW_NO_ID;
 	ctx->use.counters += f->counter != SNIC_FLOW_NO_ID;
-	f->prev = ctx->flows_tail;
-	if (ctx->flows_tail)
-		ctx->flows_tail->next = f;
-	else
-		ctx->flows = f;
-	ctx->flows_tail = f;
-	hash_link(ctx, f);
+	flow_link(ctx, f);
 	return f;
 
 fail:   /* undo in reverse; none of these are referenced by anything */
@@ -453,11 +474,60 @@ static void unlink_flow(struct snic_flow_ctx *ctx, struct snic_flow *f)
 		ctx->flows_tail = f->prev;
 }
 
+static void flow_free(struct snic_flow_ctx *ctx, struct snic_flow *f)
+{
+	if (f->orphan) {
+		free(f->orphan);
+		ctx->use.orphans--;
+	}
+	f->magic = 0;
+	free(f);
+}
+
 void flow_forget(struct snic_flow_ctx *ctx, struct snic_flow *f)
 {
 	unlink_flow(ctx, f);
-	f->magic = 0;
-	free(f);
+	flow_free(ctx, f);
+}
+
+int flow_put_unused(struct snic_flow_ctx *ctx)
+{
+	struct flow_group *g, *gn;
+	struct flow_reformat *r, *rn;
+
+	for (g = ctx->groups; g; g = gn) {
+		gn = g->next;
+		if (group_put(ctx, g))
+			return -EIO;
+	}
+	for (r = ctx->reformats; r; r = rn) {
+		rn = r->next;
+		if (reformat_put(ctx, r))
+			return -EIO;
+	}
+	for (uint32_t l = 1; l <= ctx->caps.max_table_level; l++)
+		if (ctx->tables[l].used && table_put(ctx, l))
+			return -EIO;
+	return 0;
+}
+
+void flow_drop_all(struct snic_flow_ctx *ctx)
+{
+	while (ctx->flows)
+		flow_forget(ctx, ctx->flows);
+	while (ctx->groups) {
+		struct flow_group *g = ctx->groups;
+		ctx->groups = g->next;
+		free(g);
+	}
+	while (ctx->reformats) {
+		struct flow_reformat *r = ctx->reformats;
+		ctx->reformats = r->next;
+		free(r);
+	}
+	memset(ctx->tables, 0, ((size_t)ctx->caps.max_table_level + 1) *
+	       sizeof(ctx->tables[0]));
+	memset(&ctx->use, 0, sizeof(ctx->use));
 }
 
 int flow_release(struct snic_flow_ctx *ctx, struct snic_flow *f,
@@ -515,7 +585,6 @@ int flow_release(struct snic_flow_ctx *ctx, struct snic_flow *f,
 					   RTE_FLOW_ERROR_TYPE_HANDLE, f,
 					   "destroying the JUMP target's flow table");
 	}
-	f->magic = 0;
-	free(f);
+	flow_free(ctx, f);
 	return rc;
 }

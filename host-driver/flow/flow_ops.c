@@ -86,6 +86,12 @@ struct snic_flow *snic_flow_create(struct snic_flow_ctx *ctx, uint16_t port_id,
 
 	if (xlate(ctx, port_id, attr, pattern, actions, error, &x))
 		return NULL;
+	if (x.adopt) {
+		flow_orphan_adopt(ctx, x.adopt);
+		return x.adopt;
+	}
+	if (x.replace && flow_release(ctx, x.replace, error))
+		return NULL;
 	return flow_commit(&x);
 }
 
@@ -106,6 +112,9 @@ int snic_flow_destroy(struct snic_flow_ctx *ctx, struct snic_flow *flow,
 {
 	int rc = flow_ok(ctx, flow, error);
 
+	if (!rc && flow->orphan)
+		rc = flow_error(ctx, error, EINVAL, RTE_FLOW_ERROR_TYPE_HANDLE, flow,
+				"not a rule handle given out (an orphan rule)");
 	return rc ? rc : flow_release(ctx, flow, error);
 }
 

@@ -641,7 +641,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(snic_fw_boot(dtb, dtb_len, &hal.hal, &fw, err, sizeof(err)) == 0,
 	      "boot: %s", err);
 	snic_fwc_init_direct(&pf, fw, SNIC_IFC_FUNC_PF);
-	CHECK(snic_flow_ctx_create(&ctx, &pf, ports, 5, err, sizeof(err)) == 0,
+	CHECK(snic_flow_ctx_create(&ctx, &pf, ports, 5, SNIC_FLOW_RECOVER_REFUSE, err, sizeof(err)) == 0,
 	      "ctx: %s", err);
 	n_flows = 0;
 

@@ -16,9 +16,21 @@
  * One struct snic_flow_ctx per NIC.  It owns the NIC's e-switch steering: at
  * creation it reads the capabilities (QUERY_CAPS), switches the e-switch to
  * switchdev if it is not already, and creates the root flow table (level 0,
- * miss to the source vport's representor).  Creating the root at once, not
- * lazily, means a second owner is refused at attach time with a clear error,
- * and an empty root behaves on the wire exactly like no root at all.
+ * miss to the source vport's representor).  An empty root behaves on the
+ * wire exactly like no root at all.
+ *
+ * Steering left behind.  When the root exists already, an earlier context
+ * went away without destroying its objects (its application crashed); they
+ * still forward.  The caller says what to do (enum snic_flow_recover):
+ * refuse, flush them (RESET_STEERING), or adopt them.  Adopted rules are
+ * "orphans": they keep forwarding and counting, but no handle exists for
+ * them.  A create whose rule translates to an orphan's group, priority and
+ * match takes the orphan over when the actions are the same (the same
+ * firmware entry and counter, which keeps its value: the handle returned is
+ * the orphan) and replaces it otherwise; validate accepts both.  That lets
+ * a restarted application re-install its rules without a gap in forwarding
+ * or counting, then remove what it no longer wants with
+ * snic_flow_flush_orphans().  rte_flow_flush() removes orphans too.
  * snic_flow_ctx_destroy() destroys every rule and every object the context
  * created, root table included; it leaves the e-switch in switchdev (the
  * representor ports need it; the mode is a NIC setting, not an object).
@@ -113,9 +125,10 @@ struct snic_flow_caps {
 	uint32_t vxlan_port;
 };
 
-/** What the context holds now (objects it created in the firmware). */
+/** What the context holds now (objects it created or adopted). */
 struct snic_flow_usage {
-	uint32_t flows;      /**< rules (= flow entries) */
+	uint32_t flows;      /**< rules (= flow entries), orphans included */
+	uint32_t orphans;    /**< adopted rules not taken over yet */
 	uint32_t tables;     /**< flow tables, the root included */
 	uint32_t groups;     /**< flow groups (distinct group + mask) */
 	uint32_t counters;   /**< counters (one per rule with COUNT) */
@@ -133,19 +146,28 @@ struct snic_flow_fw_ids {
 };
 #define SNIC_FLOW_NO_ID 0xffffffffu
 
+/** What to do with steering objects a previous owner left in the NIC. */
+enum snic_flow_recover {
+	SNIC_FLOW_RECOVER_REFUSE = 0, /**< fail with -EBUSY */
+	SNIC_FLOW_RECOVER_FLUSH  = 1, /**< remove them all, start empty */
+	SNIC_FLOW_RECOVER_ADOPT  = 2, /**< keep them as orphan rules; -EBUSY
+	                                   when they are not this library's */
+};
+
 /**
  * Attach to a NIC: read its capabilities, switch its e-switch to switchdev
- * if needed, and create the root flow table.
+ * if needed, and create the root flow table (or recover the one there).
  * @param fwc    command client of the PF (the e-switch manager); must
  *               outlive the context
  * @param ports  the DPDK ports of this NIC (copied); port ids unique, vports
  *               existing on the board, at most one proxy
+ * @param recover  what to do when steering objects exist already
  * @return 0 with *out set, or a negative errno with err saying why
- *         (e.g. another owner's root table exists: -EBUSY).
+ *         (e.g. a root table exists and recover is REFUSE: -EBUSY).
  */
 int snic_flow_ctx_create(struct snic_flow_ctx **out, struct snic_fwc *fwc,
 			 const struct snic_flow_port *ports, unsigned n_ports,
-			 char *err, size_t errlen);
+			 enum snic_flow_recover recover, char *err, size_t errlen);
 
 /** Destroy every rule and object the context created, then free it. */
 void snic_flow_ctx_destroy(struct snic_flow_ctx *ctx);
@@ -189,6 +211,13 @@ int snic_flow_flush(struct snic_flow_ctx *ctx, struct rte_flow_error *error);
 int snic_flow_query(struct snic_flow_ctx *ctx, struct snic_flow *flow,
 		    const struct rte_flow_action *action, void *data,
 		    struct rte_flow_error *error);
+
+/** Orphan rules not taken over (0 unless attached with ADOPT). */
+unsigned snic_flow_orphans(const struct snic_flow_ctx *ctx);
+/** Destroy the orphan rules; 0 or the first failure's negative errno. */
+int snic_flow_flush_orphans(struct snic_flow_ctx *ctx, struct rte_flow_error *error);
+/** Flow entries a FLUSH recovery removed when the context was created. */
+uint32_t snic_flow_flushed_at_attach(const struct snic_flow_ctx *ctx);
 
 /** rte_flow_pick_transfer_proxy(): the proxy port; -ENODEV without one. */
 int snic_flow_transfer_proxy(const struct snic_flow_ctx *ctx, uint16_t *port_id);

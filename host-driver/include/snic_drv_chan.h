@@ -4,15 +4,16 @@
  * PMD, tools and tests talk to a NIC over sim/include/snic_chan.h.
  *
  * A struct snic_drv_chan is one attachment to one NIC: the UNIX socket it
- * connected to, the shared memory the NIC handed over and the two eventfds
- * (doorbell: host -> NIC; interrupt: NIC -> host).  Through it the host
+ * connected to, the shared memory the NIC handed over, the two eventfds of
+ * the channel (doorbell: host -> NIC; interrupt: NIC -> host) and one rx
+ * interrupt eventfd per queue (NIC -> host).  Through it the host
  *
  *   - executes firmware commands (snic_drv_chan_cmd(), or typed, through a
  *     struct snic_fwc set up by snic_drv_chan_fwc_init());
  *   - receives and transmits frames on the representor queues (one queue per
  *     vport: uplinks, PF, VFs) with copy-in/copy-out bursts;
  *   - drains the NIC's event ring;
- *   - sleeps until the NIC has something for it.
+ *   - sleeps until the NIC has something for it, or until one queue has rx.
  *
  * Trust.  Nothing the NIC writes is trusted.  The geometry of the shared
  * memory is validated once at open (magic, version, sizes, offsets in range,
@@ -59,6 +60,22 @@
  * While armed, the library's own sleepers leave the eventfd for the caller to
  * drain (in disarm).  One such external sleeper at a time.
  *
+ * Sleeping on one queue (rx interrupts, what DPDK's rx_intr_enable/
+ * rte_epoll_wait/rx_intr_disable map to): put snic_drv_chan_rxq_irq_fd(c, q)
+ * into epoll/poll, call snic_drv_chan_rxq_irq_arm(c, q) before blocking (it
+ * drains a stale count, sets the queue's rx_armed flag, fences and re-checks
+ * the rx ring: 1 means frames are pending, do not block) and
+ * snic_drv_chan_rxq_irq_disarm(c, q) when the wait returns (it clears the
+ * flag and drains the eventfd).  The NIC writes the queue's eventfd once per
+ * arming, only for frames on that queue: a thread sleeping on one queue is
+ * not woken by another's traffic, by events or by command completions.  The
+ * eventfd may also be read by the caller (DPDK's EAL reads it when epoll
+ * reports it); a wakeup without frames is possible and harmless.  Per-queue
+ * interrupts are independent of the channel's: wait() and irq_arm() still
+ * see rx on every queue.  They do not report the NIC leaving: poll
+ * snic_drv_chan_sock_fd() too, or check snic_drv_chan_alive() after a
+ * timeout.
+ *
  * Thread safety:
  *   - snic_drv_chan_open()/close(): close must not overlap any other call on
  *     the channel;
@@ -70,7 +87,9 @@
  *     in different threads);
  *   - events: one thread at a time;
  *   - wait, alive, stats, set_cmd_timeout, the queue map: any thread;
- *   - irq_arm/irq_disarm: one external sleeper at a time (see above).
+ *   - irq_arm/irq_disarm: one external sleeper at a time (see above);
+ *   - rxq_irq_arm/rxq_irq_disarm(q): the thread that receives on queue q
+ *     (one at a time per queue, as rx_burst); rxq_irq_fd: any thread.
  *
  * Errors are negative errno values; functions that take an err buffer also
  * write a sentence a person can act on, naming the socket path.
@@ -127,6 +146,9 @@ struct snic_drv_chan_stats {
 	uint64_t doorbells;       /**< doorbell kicks (the NIC slept) */
 	uint64_t sleeps;          /**< times a thread blocked */
 	uint64_t irqs;            /**< interrupt eventfd drains */
+	uint64_t rxq_arms;        /**< rx interrupts armed (rxq_irq_arm() 0) */
+	uint64_t rxq_irqs;        /**< rx interrupts rxq_irq_disarm() drained
+	                               (not those the caller read itself) */
 	uint64_t sock_unexpected; /**< messages on the socket after the
 	                               handshake (discarded) */
 };
@@ -134,7 +156,9 @@ struct snic_drv_chan_stats {
 /**
  * Attach to the NIC listening at socket_path: connect, hello/welcome,
  * receive the memfd and the doorbell and interrupt eventfds (SCM_RIGHTS),
- * map the memory and validate its header.
+ * map the memory and validate its header, then receive the queues' rx
+ * interrupt eventfds (one per queue: the process needs that many spare
+ * descriptors).
  *
  * @return 0 with *out set, or (with err set, *out NULL):
  *   -ENOENT        no socket file at the path ("no snic-sim at PATH ...")
@@ -149,9 +173,9 @@ struct snic_drv_chan_stats {
  *                  not allocate/map
  *   -ETIMEDOUT     no welcome within SNIC_DRV_CHAN_HELLO_TIMEOUT_MS
  *   -ECONNRESET    the NIC closed the socket during the handshake
- *   -EPROTO        a malformed welcome, wrong descriptors, or a shared-memory
- *                  header that fails validation; err names the field, its
- *                  value and the limit
+ *   -EPROTO        a malformed welcome or rx interrupt message, wrong
+ *                  descriptors, or a shared-memory header that fails
+ *                  validation; err names the field, its value and the limit
  */
 int snic_drv_chan_open(const char *socket_path, struct snic_drv_chan **out,
 		       char *err, size_t errlen);
@@ -284,6 +308,28 @@ int snic_drv_chan_sock_fd(const struct snic_drv_chan *c);
 int snic_drv_chan_irq_arm(struct snic_drv_chan *c);
 /** After blocking (woken or not): drain the eventfd and stop being a sleeper. */
 void snic_drv_chan_irq_disarm(struct snic_drv_chan *c);
+
+/**
+ * Queue q's rx interrupt eventfd, for the caller's own epoll (see
+ * rxq_irq_arm); -EINVAL when q is out of range.  Owned by the channel:
+ * do not close it; its flags are the NIC's (non-blocking).
+ */
+int snic_drv_chan_rxq_irq_fd(const struct snic_drv_chan *c, uint32_t q);
+
+/**
+ * Prepare to block on snic_drv_chan_rxq_irq_fd(c, q): the NIC writes it
+ * once when a frame arrives on queue q.
+ * @return 0 armed: block now, then call snic_drv_chan_rxq_irq_disarm();
+ *         1 frames are pending on q: do not block (not armed);
+ *         -EINVAL q out of range; -EPIPE the NIC is gone.
+ */
+int snic_drv_chan_rxq_irq_arm(struct snic_drv_chan *c, uint32_t q);
+
+/**
+ * After blocking on queue q (woken or not): stop being armed and drain the
+ * eventfd.  Harmless when not armed.  @return 0, or -EINVAL (q out of range).
+ */
+int snic_drv_chan_rxq_irq_disarm(struct snic_drv_chan *c, uint32_t q);
 
 /** Is the NIC still attached (its socket not hung up)?  Never blocks. */
 bool snic_drv_chan_alive(struct snic_drv_chan *c);

@@ -6,6 +6,7 @@
 set(SNIC_PMD_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/pmd/pmd_probe.c
   ${CMAKE_CURRENT_SOURCE_DIR}/pmd/pmd_ethdev.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/pmd/pmd_intr.c
   ${CMAKE_CURRENT_SOURCE_DIR}/pmd/pmd_flow.c)
 # the vdev bus is a driver library, not in libdpdk.pc's public Libs
 find_library(RTE_BUS_VDEV NAMES rte_bus_vdev)
@@ -22,13 +23,16 @@ target_include_directories(rte_net_snic PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/pmd)
 target_link_libraries(rte_net_snic PRIVATE snic_flow snic_drv_chan snic_dpdk_sdk ${RTE_BUS_VDEV})
 set_target_properties(rte_net_snic PROPERTIES PREFIX "lib" OUTPUT_NAME rte_net_snic)
 
-# The PMD's tests: the real EAL over a real snic-sim.
-snic_test(NAME test_pmd SOURCES tests/test_pmd.c
-          LIBS snic_testlib snic_pcap LABELS integration TIMEOUT 300)
-target_link_libraries(test_pmd PRIVATE -Wl,--whole-archive snic_pmd -Wl,--no-whole-archive
-                      snic_flow snic_drv_chan snic_dpdk_sdk ${RTE_BUS_VDEV} ${LIBFDT_LIB})
-target_compile_definitions(test_pmd PRIVATE SNIC_SIM="$<TARGET_FILE:snic-sim>")
-add_dependencies(test_pmd snic-sim)
+# The PMD's tests: the real EAL over a real snic-sim (tests/pmd_test.h).
+# test_pmd_intr: rx interrupts through DPDK's rx-interrupt API.
+foreach(_t test_pmd test_pmd_intr)
+  snic_test(NAME ${_t} SOURCES tests/${_t}.c
+            LIBS snic_testlib snic_pcap LABELS integration TIMEOUT 300)
+  target_link_libraries(${_t} PRIVATE -Wl,--whole-archive snic_pmd -Wl,--no-whole-archive
+                        snic_flow snic_drv_chan snic_dpdk_sdk ${RTE_BUS_VDEV} ${LIBFDT_LIB})
+  target_compile_definitions(${_t} PRIVATE SNIC_SIM="$<TARGET_FILE:snic-sim>")
+  add_dependencies(${_t} snic-sim)
+endforeach()
 
 # A minimal DPDK program with no compile-time knowledge of net_snic: it links
 # only libdpdk; the test loads the plugin into it with -d.

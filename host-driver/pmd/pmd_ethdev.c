@@ -141,6 +141,10 @@ static int snic_link_update(struct rte_eth_dev *dev, int wait)
 
 static int snic_start(struct rte_eth_dev *dev)
 {
+	int r = snic_pmd_intr_setup(dev);     /* intr_conf.rxq */
+
+	if (r)
+		return r;
 	port_of(dev)->started = true;
 	dev->data->rx_queue_state[0] = RTE_ETH_QUEUE_STATE_STARTED;
 	dev->data->tx_queue_state[0] = RTE_ETH_QUEUE_STATE_STARTED;
@@ -150,6 +154,7 @@ static int snic_start(struct rte_eth_dev *dev)
 
 static int snic_stop(struct rte_eth_dev *dev)
 {
+	snic_pmd_intr_free(dev);
 	port_of(dev)->started = false;
 	dev->data->dev_link.link_status = RTE_ETH_LINK_DOWN;
 	if (dev->data->nb_rx_queues)
@@ -165,6 +170,7 @@ static int snic_close(struct rte_eth_dev *dev)
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return 0;
+	snic_pmd_intr_free(dev);        /* before the channel closes its eventfd */
 	p->started = false;
 	for (unsigned k = 0; k < p->nic->n_ports; k++)
 		if (p->nic->ports[k] == dev)
@@ -363,6 +369,8 @@ const struct eth_dev_ops snic_pmd_ops = {
 	.rx_queue_setup = snic_rxq_setup,
 	.tx_queue_setup = snic_txq_setup,
 	.rx_queue_release = snic_queue_release,
+	.rx_queue_intr_enable = snic_pmd_rx_intr_enable,
+	.rx_queue_intr_disable = snic_pmd_rx_intr_disable,
 	.tx_queue_release = snic_queue_release,
 	.stats_get = snic_stats_get,
 	.stats_reset = snic_stats_reset,

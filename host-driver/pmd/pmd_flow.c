@@ -24,14 +24,24 @@ int snic_pmd_flow_attach(struct snic_pmd_nic *nic)
 		ports[i].vport = p->vport;
 		ports[i].is_proxy = p->proxy;
 	}
-	r = snic_flow_ctx_create(&nic->flow, &nic->fwc, ports, nic->n_ports, err,
-				 sizeof(err));
+	r = snic_flow_ctx_create(&nic->flow, &nic->fwc, ports, nic->n_ports,
+				 nic->flow_recover, err, sizeof(err));
 	if (r) {
 		/* the ports work without rte_flow; say why rules will fail */
 		snprintf(nic->flow_err, sizeof(nic->flow_err), "%s", err);
 		SNIC_PMD_LOG(WARNING, "%s: rte_flow unavailable: %s", nic->name, err);
 		nic->flow = NULL;
+		return 0;
 	}
+	if (snic_flow_flushed_at_attach(nic->flow))
+		SNIC_PMD_LOG(NOTICE, "%s: removed %u flow rule(s) a previous driver "
+			     "instance left in the NIC (flow_recover=flush)", nic->name,
+			     snic_flow_flushed_at_attach(nic->flow));
+	if (snic_flow_orphans(nic->flow))
+		SNIC_PMD_LOG(NOTICE, "%s: adopted %u flow rule(s) a previous driver "
+			     "instance left in the NIC; they keep forwarding until "
+			     "re-created or flushed (flow_recover=adopt)", nic->name,
+			     snic_flow_orphans(nic->flow));
 	return 0;
 }
 

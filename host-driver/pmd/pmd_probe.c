@@ -25,8 +25,26 @@ RTE_LOG_REGISTER_DEFAULT(snic_pmd_logtype, NOTICE);
 
 #define ARG_DEV         "dev"
 #define ARG_REPRESENTOR "representor"
+#define ARG_RECOVER     "flow_recover"
 
-static const char *const valid_args[] = { ARG_DEV, ARG_REPRESENTOR, NULL };
+static const char *const valid_args[] = { ARG_DEV, ARG_REPRESENTOR, ARG_RECOVER, NULL };
+
+/* flow_recover=flush|adopt|refuse: steering a crashed instance left. */
+static int take_recover(const char *key, const char *value, void *opaque)
+{
+	struct snic_pmd_nic *nic = opaque;
+
+	(void)key;
+	if (!strcmp(value, "flush"))
+		nic->flow_recover = SNIC_FLOW_RECOVER_FLUSH;
+	else if (!strcmp(value, "adopt"))
+		nic->flow_recover = SNIC_FLOW_RECOVER_ADOPT;
+	else if (!strcmp(value, "refuse"))
+		nic->flow_recover = SNIC_FLOW_RECOVER_REFUSE;
+	else
+		return -EINVAL;
+	return 0;
+}
 
 static int take_path(const char *key, const char *value, void *opaque)
 {
@@ -193,7 +211,8 @@ static int snic_probe(struct rte_vdev_device *vdev)
 	kv = rte_kvargs_parse(args ? args : "", valid_args);
 	if (!kv) {
 		SNIC_PMD_LOG(ERR, "%s: cannot parse devargs '%s' (known: dev=<socket>, "
-			     "representor=vf[...])", name, args ? args : "");
+			     "representor=vf[...], flow_recover=flush|adopt|refuse)",
+			     name, args ? args : "");
 		r = -EINVAL;
 		goto fail;
 	}
@@ -201,6 +220,15 @@ static int snic_probe(struct rte_vdev_device *vdev)
 	    rte_kvargs_process(kv, ARG_DEV, take_path, nic) != 0) {
 		SNIC_PMD_LOG(ERR, "%s: devarg dev=<device channel socket of the NIC, "
 			     "e.g. /run/snic/snic0.sock> is required, once", name);
+		r = -EINVAL;
+		goto fail;
+	}
+	nic->flow_recover = SNIC_FLOW_RECOVER_FLUSH;
+	if (rte_kvargs_count(kv, ARG_RECOVER) > 1 ||
+	    rte_kvargs_process(kv, ARG_RECOVER, take_recover, nic) != 0) {
+		SNIC_PMD_LOG(ERR, "%s: devarg flow_recover= takes flush (the default: "
+			     "remove rules a crashed instance left), adopt (keep them "
+			     "until re-created) or refuse, once", name);
 		r = -EINVAL;
 		goto fail;
 	}
@@ -296,4 +324,5 @@ static struct rte_vdev_driver snic_vdev_driver = {
 RTE_PMD_REGISTER_VDEV(SNIC_PMD_DRIVER, snic_vdev_driver);
 RTE_PMD_REGISTER_PARAM_STRING(SNIC_PMD_DRIVER,
 			      ARG_DEV "=<device channel socket> "
-			      ARG_REPRESENTOR "=vf[<list>]");
+			      ARG_REPRESENTOR "=vf[<list>] "
+			      ARG_RECOVER "=flush|adopt|refuse");

@@ -20,10 +20,20 @@
  * queue, backed by its vport's rings in the channel; frames are copied
  * between mbufs and ring buffers (rings hold frames of up to 2048 bytes).
  *
- * Threads: DPDK's usual contract - a queue is polled by one lcore at a time;
- * control operations (configure, start, stats, flow) come from one thread
- * at a time.  The channel library is safe for commands from any thread and
- * for rx/tx of different queues from different threads.
+ * Rx interrupts (pmd_intr.c): a port started with intr_conf.rxq = 1 gets a
+ * vdev interrupt handle whose one vector is its channel queue's own rx
+ * interrupt eventfd, so an lcore can sleep on its queues with DPDK's
+ * rx-interrupt API as it does on mlx5 (rte_eth_dev_rx_intr_ctl_q(),
+ * rx_intr_enable, rte_epoll_wait(), rx_intr_disable, rx_burst); a frame for
+ * one port wakes only the thread sleeping on that port's queue.  There is
+ * no link-state or removal interrupt: intr_conf.lsc and intr_conf.rmv are
+ * refused by rte_eth_dev_configure().
+ *
+ * Threads: DPDK's usual contract - a queue is polled by one lcore at a time
+ * (its rx_intr_enable/disable and rte_epoll_wait() too); control operations
+ * (configure, start, stats, flow) come from one thread at a time.  The
+ * channel library is safe for commands from any thread and for rx/tx of
+ * different queues from different threads.
  */
 #ifndef SNIC_PMD_H
 #define SNIC_PMD_H
@@ -82,6 +92,7 @@ struct snic_pmd_nic {
 	struct snic_fwc fwc;     /* control commands, under lock */
 	pthread_mutex_t lock;    /* serialises fwc and flow */
 	struct snic_flow_ctx *flow;  /* NULL: rte_flow unavailable (flow_err) */
+	enum snic_flow_recover flow_recover;  /* devarg flow_recover */
 	char flow_err[256];
 	uint16_t domain_id;
 	uint32_t n_vfs;
@@ -96,6 +107,12 @@ extern const struct eth_dev_ops snic_pmd_ops;
 uint16_t snic_pmd_rx_burst(void *q, struct rte_mbuf **pkts, uint16_t n);
 uint16_t snic_pmd_tx_burst(void *q, struct rte_mbuf **pkts, uint16_t n);
 void snic_pmd_nic_put(struct snic_pmd_nic *nic);
+
+/* pmd_intr.c */
+int snic_pmd_intr_setup(struct rte_eth_dev *dev);
+void snic_pmd_intr_free(struct rte_eth_dev *dev);
+int snic_pmd_rx_intr_enable(struct rte_eth_dev *dev, uint16_t qid);
+int snic_pmd_rx_intr_disable(struct rte_eth_dev *dev, uint16_t qid);
 
 /* pmd_flow.c */
 int snic_pmd_flow_attach(struct snic_pmd_nic *nic);

@@ -34,10 +34,12 @@ enum drv_slot {
 struct drv_queue {
 	struct snic_chan_ring *rx;  /* in the shared memory */
 	struct snic_chan_ring *tx;
+	uint32_t *rx_armed;         /* the queue's rx_armed flag */
 	uint8_t *rx_buf;            /* buffer 0 of the rx ring */
 	uint8_t *tx_buf;
 	uint32_t rx_cons;           /* private copies of our own indexes */
 	uint32_t tx_prod;
+	int irq_fd;                 /* the queue's rx interrupt eventfd */
 	uint16_t vport;
 };
 

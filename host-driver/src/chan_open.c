@@ -22,7 +22,10 @@
 
 #include "chan_internal.h"
 
-#define MAX_FDS 8   /* descriptors accepted in one welcome (3 expected) */
+/* Descriptors accepted in one message: 3 in the welcome, up to
+ * SNIC_CHAN_IRQS_PER_MSG in an rx interrupt message; more is a protocol
+ * error (MSG_CTRUNC). */
+#define MAX_FDS ((int)SNIC_CHAN_IRQS_PER_MSG)
 
 static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -96,6 +99,78 @@ static void close_fds(int *fds, int n)
 			close(fds[i]);
 }
 
+/* One message of the NIC's within the hello timeout, with its descriptors. */
+struct nic_msg {
+	ssize_t n;              /* bytes; 0: the NIC hung up */
+	int flags;              /* msg_flags (MSG_TRUNC, MSG_CTRUNC) */
+	int n_fds;
+	int fds[MAX_FDS];
+};
+
+/*
+ * Receive one message into buf (len bytes) and m.  Returns 0, or an error
+ * (err names what: the welcome, an rx interrupt message) after which no
+ * descriptor is held.
+ */
+static int recv_nic_msg(int sock, const char *path, const char *what, void *buf,
+			size_t len, struct nic_msg *m, char *err, size_t errlen)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int) * MAX_FDS)];
+	} ctl;
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+	};
+	struct pollfd pfd = { .fd = sock, .events = POLLIN };
+	int rc;
+
+	do
+		rc = poll(&pfd, 1, SNIC_DRV_CHAN_HELLO_TIMEOUT_MS);
+	while (rc < 0 && errno == EINTR);
+	if (rc == 0)
+		return fail(err, errlen, -ETIMEDOUT,
+			    "snic-sim at %s did not send %s within %u ms",
+			    path, what, SNIC_DRV_CHAN_HELLO_TIMEOUT_MS);
+	memset(buf, 0, len);
+	m->n_fds = 0;
+	do
+		m->n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	while (m->n < 0 && errno == EINTR);
+	if (m->n < 0)
+		return fail(err, errlen, errno == ECONNRESET ? -ECONNRESET : -EPROTO,
+			    "snic-sim at %s: cannot receive %s: %s", path, what,
+			    strerror(errno));
+	m->flags = msg.msg_flags;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < k && m->n_fds < MAX_FDS; i++)
+			memcpy(&m->fds[m->n_fds++], CMSG_DATA(cm) + i * sizeof(int),
+			       sizeof(int));
+	}
+	if (m->n == 0) {
+		close_fds(m->fds, m->n_fds);
+		return fail(err, errlen, -ECONNRESET,
+			    "snic-sim at %s closed the connection without %s", path, what);
+	}
+	if (m->flags & MSG_CTRUNC) {
+		close_fds(m->fds, m->n_fds);
+		return fail(err, errlen, -EPROTO,
+			    "snic-sim at %s: %s carried more descriptors than the ABI allows (or this process is out of descriptors)",
+			    path, what);
+	}
+	if ((size_t)m->n != len || (m->flags & MSG_TRUNC)) {
+		close_fds(m->fds, m->n_fds);
+		return fail(err, errlen, -EPROTO, "snic-sim at %s: %s of %s%zd bytes, want %zu",
+			    path, what, (m->flags & MSG_TRUNC) ? "more than " : "", m->n, len);
+	}
+	return 0;
+}
+
 /*
  * Send the hello and receive the welcome with its descriptors.  Returns 0
  * with fds[0..2] (memfd, doorbell, irq) and *mem_size, or an error.
@@ -107,74 +182,30 @@ static int handshake(int sock, const char *path, int fds[3], uint64_t *mem_size,
 		.magic = SNIC_CHAN_MAGIC, .version = SNIC_CHAN_VERSION,
 	};
 	struct snic_chan_welcome w;
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int) * MAX_FDS)];
-	} ctl;
-	struct iovec iov = { .iov_base = &w, .iov_len = sizeof(w) };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
-	};
-	struct pollfd pfd = { .fd = sock, .events = POLLIN };
-	int got[MAX_FDS], n_got = 0, rc;
+	struct nic_msg m;
+	int rc;
 	char text[sizeof(w.message) + 1];
-	ssize_t n;
 
 	if (send(sock, &hello, sizeof(hello), MSG_NOSIGNAL) != (ssize_t)sizeof(hello))
 		return fail(err, errlen, -ECONNRESET,
 			    "snic-sim at %s: cannot send the hello: %s", path,
 			    strerror(errno));
-	do
-		rc = poll(&pfd, 1, SNIC_DRV_CHAN_HELLO_TIMEOUT_MS);
-	while (rc < 0 && errno == EINTR);
-	if (rc == 0)
+	rc = recv_nic_msg(sock, path, "the welcome", &w, sizeof(w), &m, err, errlen);
+	if (rc == -ETIMEDOUT)
 		return fail(err, errlen, -ETIMEDOUT,
 			    "snic-sim at %s did not answer the hello within %u ms",
 			    path, SNIC_DRV_CHAN_HELLO_TIMEOUT_MS);
-	memset(&w, 0, sizeof(w));
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-	while (n < 0 && errno == EINTR);
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); n >= 0 && cm;
-	     cm = CMSG_NXTHDR(&msg, cm)) {
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (size_t i = 0; i < k && n_got < MAX_FDS; i++)
-			memcpy(&got[n_got++], CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
-	}
-	if (n < 0)
-		return fail(err, errlen, errno == ECONNRESET ? -ECONNRESET : -EPROTO,
-			    "snic-sim at %s: cannot receive the welcome: %s", path,
-			    strerror(errno));
-	if (n == 0) {
-		close_fds(got, n_got);
-		return fail(err, errlen, -ECONNRESET,
-			    "snic-sim at %s closed the connection without a welcome", path);
-	}
-	if (msg.msg_flags & MSG_CTRUNC) {
-		close_fds(got, n_got);
-		return fail(err, errlen, -EPROTO,
-			    "snic-sim at %s: welcome carried more descriptors than the 3 of the ABI (or this process is out of descriptors)",
-			    path);
-	}
-	if ((size_t)n != sizeof(w) || (msg.msg_flags & MSG_TRUNC)) {
-		close_fds(got, n_got);
-		return fail(err, errlen, -EPROTO,
-			    "snic-sim at %s: welcome of %s%zd bytes, want %zu",
-			    path, (msg.msg_flags & MSG_TRUNC) ? "more than " : "",
-			    n, sizeof(w));
-	}
+	if (rc)
+		return rc;
 	welcome_message(&w, text, sizeof(text));
 	if (w.magic != SNIC_CHAN_MAGIC) {
-		close_fds(got, n_got);
+		close_fds(m.fds, m.n_fds);
 		return fail(err, errlen, -EPROTO,
 			    "%s is not a snic-sim device channel (welcome magic 0x%08x, want 0x%08x)",
 			    path, w.magic, SNIC_CHAN_MAGIC);
 	}
 	if (w.status != SNIC_CHAN_OK)
-		close_fds(got, n_got);
+		close_fds(m.fds, m.n_fds);
 	switch (w.status) {
 	case SNIC_CHAN_OK:
 		break;
@@ -195,18 +226,18 @@ static int handshake(int sock, const char *path, int fds[3], uint64_t *mem_size,
 			    w.status, text[0] ? ": " : "", text);
 	}
 	if (w.version != SNIC_CHAN_VERSION) {
-		close_fds(got, n_got);
+		close_fds(m.fds, m.n_fds);
 		return fail(err, errlen, -EPROTO,
 			    "snic-sim at %s welcomed version %u, this driver asked for %u",
 			    path, w.version, SNIC_CHAN_VERSION);
 	}
-	if (n_got != 3) {
-		close_fds(got, n_got);
+	if (m.n_fds != 3) {
+		close_fds(m.fds, m.n_fds);
 		return fail(err, errlen, -EPROTO,
 			    "snic-sim at %s: welcome carried %d descriptors, want 3 (memfd, doorbell, interrupt)",
-			    path, n_got);
+			    path, m.n_fds);
 	}
-	memcpy(fds, got, 3 * sizeof(int));
+	memcpy(fds, m.fds, 3 * sizeof(int));
 	*mem_size = w.mem_size;
 	return 0;
 }
@@ -223,6 +254,40 @@ static bool is_eventfd(int fd)
 		return true;
 	target[n] = 0;
 	return strcmp(target, "anon_inode:[eventfd]") == 0;
+}
+
+/*
+ * After the welcome: the queues' rx interrupt eventfds, in messages of
+ * struct snic_chan_irqs (snic_chan.h), now that n_queues is known.
+ */
+static int recv_rxq_irqs(struct snic_drv_chan *c, char *err, size_t errlen)
+{
+	for (uint32_t first = 0; first < c->n_queues; first += SNIC_CHAN_IRQS_PER_MSG) {
+		uint32_t left = c->n_queues - first;
+		uint32_t want = left < SNIC_CHAN_IRQS_PER_MSG ? left : SNIC_CHAN_IRQS_PER_MSG;
+		struct snic_chan_irqs h;
+		struct nic_msg m;
+		bool ok = true;
+		int rc;
+
+		rc = recv_nic_msg(c->sock, c->path, "the rx interrupts", &h, sizeof(h),
+				  &m, err, errlen);
+		if (rc)
+			return rc;
+		for (int i = 0; i < m.n_fds; i++)
+			ok = ok && is_eventfd(m.fds[i]);
+		if (h.magic != SNIC_CHAN_MAGIC || h.first != first || h.count != want ||
+		    m.n_fds != (int)want || !ok) {
+			close_fds(m.fds, m.n_fds);
+			return fail(err, errlen, -EPROTO,
+				    "snic-sim at %s: rx interrupt message for queues %u..%u: magic 0x%08x, first %u, count %u, %d descriptors%s; want %u eventfds",
+				    c->path, first, first + want - 1, h.magic, h.first,
+				    h.count, m.n_fds, ok ? "" : " (not all eventfds)", want);
+		}
+		for (uint32_t i = 0; i < want; i++)
+			c->q[first + i].irq_fd = m.fds[i];
+	}
+	return 0;
 }
 
 /* ---- shared memory header validation ---- */
@@ -379,6 +444,8 @@ static int map_memory(struct snic_drv_chan *c, uint64_t mem_size, char *err,
 
 		c->q[i].rx = &sq->rx;
 		c->q[i].tx = &sq->tx;
+		c->q[i].rx_armed = &sq->rx_armed.v;
+		c->q[i].irq_fd = -1;    /* recv_rxq_irqs() */
 		c->q[i].rx_buf = c->base + snic_chan_buf_off(&h, i, 0, 0);
 		c->q[i].tx_buf = c->base + snic_chan_buf_off(&h, i, 1, 0);
 		c->q[i].vport = h.queue_vport[i];
@@ -428,6 +495,9 @@ int snic_drv_chan_open(const char *socket_path, struct snic_drv_chan **out,
 	rc = map_memory(c, mem_size, err, errlen);
 	if (rc)
 		goto out;
+	rc = recv_rxq_irqs(c, err, errlen);
+	if (rc)
+		goto out;
 	c->local_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (c->local_fd < 0) {
 		rc = fail(err, errlen, -errno, "eventfd: %s", strerror(errno));
@@ -446,6 +516,9 @@ void snic_drv_chan_close(struct snic_drv_chan *c)
 		return;
 	if (c->base)
 		munmap(c->base, c->map_size);
+	for (uint32_t i = 0; c->q && i < c->n_queues; i++)
+		if (c->q[i].irq_fd >= 0)
+			close(c->q[i].irq_fd);
 	free(c->q);
 	int fds[] = { c->sock, c->mem_fd, c->doorbell_fd, c->irq_fd, c->local_fd };
 	close_fds(fds, 5);

@@ -2,7 +2,8 @@
 /*
  * chan_wait.c - sleeping and waking: the doorbell kick, the interrupt
  * protocol of snic_drv_chan.h (sleepers, the poller, the generation), the
- * caller's own epoll (irq_arm/irq_disarm), and hang-up detection.
+ * caller's own epoll (irq_arm/irq_disarm), the per-queue rx interrupts
+ * (rxq_irq_*), and hang-up detection.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -91,7 +92,8 @@ static void disarm_locked(struct snic_drv_chan *c)
 }
 
 /* Read an eventfd if it is readable.  Only c->mu holders read the irq and
- * local eventfds, so readable-then-read never blocks. */
+ * local eventfds, and only the thread that owns a queue reads its rx
+ * interrupt eventfd, so readable-then-read never blocks. */
 static bool drain_if_readable(int fd)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -256,4 +258,43 @@ void snic_drv_chan_irq_disarm(struct snic_drv_chan *c)
 	if (c->poller && write(c->local_fd, &one, sizeof(one)) < 0)
 		(void)0;
 	pthread_mutex_unlock(&c->mu);
+}
+
+/* ---- per-queue rx interrupts (snic_chan.h) ---- */
+
+int snic_drv_chan_rxq_irq_fd(const struct snic_drv_chan *c, uint32_t q)
+{
+	return q < c->n_queues ? c->q[q].irq_fd : -EINVAL;
+}
+
+int snic_drv_chan_rxq_irq_arm(struct snic_drv_chan *c, uint32_t q)
+{
+	struct drv_queue *dq;
+
+	if (q >= c->n_queues)
+		return -EINVAL;
+	drv_check_sock(c);
+	if (drv_dead(c))
+		return -EPIPE;
+	dq = &c->q[q];
+	/* a count left by a NIC write that raced with the last disarm */
+	(void)drain_if_readable(dq->irq_fd);
+	STORE_RLX(dq->rx_armed, 1u);
+	FENCE_FULL();   /* rx_armed before the re-check (Dekker) */
+	if (LOAD_ACQ(&dq->rx->prod.v) != LOAD_RLX(&dq->rx_cons)) {
+		STORE_RLX(dq->rx_armed, 0u);
+		return 1;
+	}
+	STAT_ADD(c, rxq_arms, 1);
+	return 0;
+}
+
+int snic_drv_chan_rxq_irq_disarm(struct snic_drv_chan *c, uint32_t q)
+{
+	if (q >= c->n_queues)
+		return -EINVAL;
+	STORE_RLX(c->q[q].rx_armed, 0u);
+	if (drain_if_readable(c->q[q].irq_fd))
+		STAT_ADD(c, rxq_irqs, 1);
+	return 0;
 }

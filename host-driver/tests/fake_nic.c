@@ -40,6 +40,8 @@ struct fake_nic {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;             /* attach/detach/tx progress */
 	int lsock, conn, mem_fd, db_fd, irq_fd, ctl_fd;
+	int rxq_fd[SNIC_CHAN_MAX_QUEUES];  /* rx interrupts, -1 when detached */
+	bool rxq_kick[SNIC_CHAN_MAX_QUEUES];  /* rx published since raise_irq */
 	bool stop, hangup_req;
 
 	struct snic_fw_memhal hal;
@@ -85,15 +87,28 @@ static void drain(int fd, uint64_t *count)
 		*count += v;
 }
 
+/* The channel's interrupt if the host sleeps, and the rx interrupt of each
+ * armed queue that got frames (one-shot: the flag is cleared). */
 static void raise_irq(struct fake_nic *n)
 {
 	uint64_t one = 1;
 
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (n->conn >= 0 &&
-	    __atomic_load_n(&n->shm->host_sleeping.v, __ATOMIC_RELAXED)) {
+	if (n->conn < 0)
+		return;
+	if (__atomic_load_n(&n->shm->host_sleeping.v, __ATOMIC_RELAXED)) {
 		if (write(n->irq_fd, &one, sizeof(one)) == (ssize_t)sizeof(one))
 			n->st.irqs++;
+	}
+	for (uint32_t q = 0; q < n->n_queues; q++) {
+		if (!n->rxq_kick[q])
+			continue;
+		n->rxq_kick[q] = false;
+		if (__atomic_exchange_n(&n->qs[q].rx_armed.v, 0u, __ATOMIC_ACQ_REL) &&
+		    write(n->rxq_fd[q], &one, sizeof(one)) == (ssize_t)sizeof(one)) {
+			n->st.rxq_irqs++;
+			n->shm->stats.rxq_irqs++;
+		}
 	}
 }
 
@@ -126,6 +141,7 @@ static bool rx_push_locked(struct fake_nic *n, uint32_t q, const void *frame,
 	r->desc[slot].flags = 0;
 	n->rx_prod[q] = prod + 1;
 	__atomic_store_n(&r->prod.v, prod + 1, __ATOMIC_RELEASE);
+	n->rxq_kick[q] = true;
 	return true;
 }
 
@@ -171,14 +187,14 @@ static void forward_fw_output(struct fake_nic *n)
 
 /* ---- attach / detach ---- */
 
-static void send_welcome(int fd, const struct snic_chan_welcome *w,
-			 const int *fds, int n_fds)
+static void send_msg(int fd, const void *buf, size_t len, const int *fds,
+		     int n_fds)
 {
 	union {
 		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int) * 3)];
+		char buf[CMSG_SPACE(sizeof(int) * SNIC_CHAN_IRQS_PER_MSG)];
 	} ctl;
-	struct iovec iov = { .iov_base = (void *)w, .iov_len = sizeof(*w) };
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 
 	if (n_fds > 0) {
@@ -192,7 +208,30 @@ static void send_welcome(int fd, const struct snic_chan_welcome *w,
 		memcpy(CMSG_DATA(cm), fds, sizeof(int) * (size_t)n_fds);
 	}
 	if (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0)
-		perror("fake_nic: sendmsg welcome");
+		perror("fake_nic: sendmsg");
+}
+
+static void send_welcome(int fd, const struct snic_chan_welcome *w,
+			 const int *fds, int n_fds)
+{
+	send_msg(fd, w, sizeof(*w), fds, n_fds);
+}
+
+/* The queues' rx interrupt eventfds, SNIC_CHAN_IRQS_PER_MSG a message; the
+ * last message one descriptor short when the test asks. */
+static void send_rxq_irqs(struct fake_nic *n, int fd)
+{
+	for (uint32_t first = 0; first < n->n_queues; first += SNIC_CHAN_IRQS_PER_MSG) {
+		uint32_t left = n->n_queues - first;
+		struct snic_chan_irqs m = {
+			.magic = SNIC_CHAN_MAGIC, .first = first,
+			.count = left < SNIC_CHAN_IRQS_PER_MSG ? left : SNIC_CHAN_IRQS_PER_MSG,
+		};
+		bool last = first + m.count == n->n_queues;
+
+		send_msg(fd, &m, sizeof(m), &n->rxq_fd[first],
+			 (int)m.count - (last && n->ctl.rxq_irqs_short));
+	}
 }
 
 static void detach(struct fake_nic *n)
@@ -204,6 +243,10 @@ static void detach(struct fake_nic *n)
 	close(n->db_fd);
 	close(n->irq_fd);
 	close(n->conn);
+	for (uint32_t q = 0; q < n->n_queues; q++) {
+		close(n->rxq_fd[q]);
+		n->rxq_fd[q] = -1;
+	}
 	n->conn = n->mem_fd = n->db_fd = n->irq_fd = -1;
 	n->base = NULL;
 	n->shm = NULL;
@@ -271,6 +314,9 @@ static void accept_one(struct fake_nic *n)
 	}
 	n->db_fd = eventfd(0, EFD_CLOEXEC);
 	n->irq_fd = eventfd(0, EFD_CLOEXEC);
+	for (uint32_t q = 0; q < n->n_queues; q++)
+		n->rxq_fd[q] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	memset(n->rxq_kick, 0, sizeof(n->rxq_kick));
 	n->shm = (struct snic_chan_shm *)n->base;
 	memcpy(n->shm, &n->geo, sizeof(n->geo));
 	n->cmd = (struct snic_chan_cmd *)(n->base + n->geo.cmd_off);
@@ -289,6 +335,7 @@ static void accept_one(struct fake_nic *n)
 	fds[2] = n->irq_fd;
 	n->conn = fd;
 	send_welcome(fd, &w, fds, n->ctl.n_fds);
+	send_rxq_irqs(n, fd);
 	n->st.attaches++;
 	pthread_cond_broadcast(&n->cv);
 }
@@ -476,6 +523,8 @@ struct fake_nic *fake_nic_start(const char *sock_path, const char *dtb)
 	const struct snic_fw_board *b;
 
 	n->conn = n->mem_fd = n->db_fd = n->irq_fd = -1;
+	for (uint32_t q = 0; q < SNIC_CHAN_MAX_QUEUES; q++)
+		n->rxq_fd[q] = -1;
 	n->ctl.version = SNIC_CHAN_VERSION;
 	n->ctl.status = -1;
 	n->ctl.n_fds = 3;
@@ -625,6 +674,7 @@ void fake_nic_rx_push_len(struct fake_nic *n, uint32_t q, uint32_t len)
 		r->desc[slot].len = len;
 		n->rx_prod[q]++;
 		__atomic_store_n(&r->prod.v, n->rx_prod[q], __ATOMIC_RELEASE);
+		n->rxq_kick[q] = true;
 		raise_irq(n);
 	}
 	pthread_mutex_unlock(&n->mu);
@@ -636,6 +686,7 @@ void fake_nic_rx_bump_prod(struct fake_nic *n, uint32_t q, uint32_t delta)
 	if (n->conn >= 0 && q < n->n_queues) {
 		n->rx_prod[q] += delta;
 		__atomic_store_n(&n->qs[q].rx.prod.v, n->rx_prod[q], __ATOMIC_RELEASE);
+		n->rxq_kick[q] = true;
 		raise_irq(n);
 	}
 	pthread_mutex_unlock(&n->mu);

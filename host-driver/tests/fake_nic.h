@@ -3,7 +3,9 @@
  * fake_nic.h - the NIC side of the device channel (sim/include/snic_chan.h),
  * just enough of it to test the host library: a thread that listens on a
  * UNIX socket, welcomes one host at a time with a memfd laid out by
- * snic_chan_layout() and two eventfds, executes commands on the real
+ * snic_chan_layout(), two eventfds and each queue's rx interrupt eventfd
+ * (raised, one-shot, for an armed queue that gets frames), executes
+ * commands on the real
  * firmware (booted on the in-memory HAL), consumes tx rings, forwards the
  * firmware's exception frames and events to the rx and event rings, and
  * sleeps on the doorbell with the nic_sleeping protocol (it never spins: a
@@ -26,9 +28,11 @@ struct fake_nic;
 /* What the test may change (under the lock). */
 struct fake_nic_ctl {
 	/* handshake */
-	uint32_t version;         /* spoken; != 1 answers VERSION_MISMATCH */
+	uint32_t version;         /* spoken; a hello of another version gets
+	                             VERSION_MISMATCH (SNIC_CHAN_VERSION) */
 	int status;               /* >= 0: answer this status (no memory) */
 	int n_fds;                /* descriptors sent with an OK welcome (3) */
+	bool rxq_irqs_short;      /* last rx interrupt message one fd short */
 	void (*corrupt)(struct snic_chan_shm *h, uint64_t *welcome_mem_size);
 	/* commands */
 	unsigned delay_next_ms;   /* answer the next command this late */
@@ -47,6 +51,7 @@ struct fake_nic_stats {
 	uint64_t attaches, detaches, busy_refused;
 	uint64_t commands;        /* executed */
 	uint64_t irqs;            /* interrupts raised (host was sleeping) */
+	uint64_t rxq_irqs;        /* per-queue rx interrupts raised */
 	uint64_t doorbells;       /* doorbell counts read */
 	uint64_t wakeups;         /* times the NIC thread woke from poll */
 	uint64_t tx_frames, tx_bytes, tx_bad;
@@ -72,8 +77,8 @@ bool fake_nic_wait_attached(struct fake_nic *n, bool attached, int timeout_ms);
 /* Wait (ms) until the NIC consumed at least count tx frames in total. */
 bool fake_nic_wait_tx(struct fake_nic *n, uint64_t count, int timeout_ms);
 
-/* Produce an rx frame on queue q (raises the irq if the host sleeps);
- * false when the ring is full or nobody is attached. */
+/* Produce an rx frame on queue q (raises the irq if the host sleeps, q's
+ * rx irq if armed); false when the ring is full or nobody is attached. */
 bool fake_nic_rx_push(struct fake_nic *n, uint32_t q, const void *frame,
 		      uint32_t len);
 /* A descriptor claiming len bytes (no buffer written), published. */

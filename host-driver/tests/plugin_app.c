@@ -3,14 +3,16 @@
  * plugin_app.c - a minimal DPDK program that knows nothing of net_snic: it
  * is built against Debian's libdpdk only.  Whatever drivers the EAL loads
  * (-d) and probes (--vdev) it lists; with --rule it installs one transfer
- * rule on the first port that is a transfer proxy.
+ * rule on the first port that is a transfer proxy; with --crash it then
+ * dies by SIGKILL, closing nothing (what the driver must recover from).
  *
- *   dpdk_plugin_app [EAL args] -- [--rule]
+ *   dpdk_plugin_app [EAL args] -- [--rule] [--crash]
  *
  * Prints one line per port:  port N name=... driver=... representor=0|1
  * switch=NAME domain=D; exit 0 when at least one port was found (and the
  * rule, if asked for, was created).
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,7 +23,7 @@
 
 int main(int argc, char **argv)
 {
-	int n = rte_eal_init(argc, argv), want_rule = 0, found = 0, rc = 0;
+	int n = rte_eal_init(argc, argv), want_rule = 0, crash = 0, found = 0, rc = 0;
 	uint16_t port;
 
 	if (n < 0) {
@@ -31,6 +33,8 @@ int main(int argc, char **argv)
 	for (int i = n + 1; i < argc; i++)
 		if (!strcmp(argv[i], "--rule"))
 			want_rule = 1;
+		else if (!strcmp(argv[i], "--crash"))
+			crash = 1;
 	RTE_ETH_FOREACH_DEV(port) {
 		struct rte_eth_dev_info di;
 		char name[RTE_ETH_NAME_MAX_LEN];
@@ -71,6 +75,10 @@ int main(int argc, char **argv)
 			       err.message ? err.message : rte_strerror(rte_errno));
 			rc = 1;
 		}
+	}
+	if (crash) {
+		fflush(stdout);
+		raise(SIGKILL);
 	}
 	rte_eal_cleanup();
 	return found ? rc : 1;

@@ -4,7 +4,8 @@
  * against a fake NIC (fake_nic.h) that runs the real firmware on the small
  * test board: handshake and its failures, header validation, commands (late,
  * lost, malformed, concurrent), rx/tx bursts at the limits and against a
- * misbehaving NIC, events, sleeping without spinning, and the NIC leaving.
+ * misbehaving NIC, events.  Sleeping (wait, the caller's own epoll, the
+ * per-queue rx interrupts) and the NIC leaving: test_chan_irq.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,64 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fake_nic.h"
+#include "chan_test.h"
 #include "snic_chan_layout.h"
-#include "snic_drv_chan.h"
 #include "snic_fw.h"
 #include "snic_fwc.h"
-#include "snic_test.h"
-
-static char dir[64], sock_path[128];
-static struct fake_nic *nic;
-
-static uint64_t ms_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-/* CPU time of the whole process (all threads, the fake NIC's too), ms. */
-static uint64_t cpu_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static struct snic_drv_chan *attach(void)
-{
-	struct snic_drv_chan *c = NULL;
-	char err[256];
-	int rc = snic_drv_chan_open(sock_path, &c, err, sizeof(err));
-
-	SNIC_REQUIRE(rc == 0 && c, "open: %d %s", rc, err);
-	return c;
-}
-
-static void detach(struct snic_drv_chan *c)
-{
-	snic_drv_chan_close(c);
-	SNIC_CHECK(fake_nic_wait_attached(nic, false, 2000),
-		   "the NIC saw the host leave");
-}
-
-static void frame_fill(uint8_t *f, uint32_t len, uint32_t seed)
-{
-	for (uint32_t i = 0; i < len; i++)
-		f[i] = (uint8_t)(seed * 31u + i * 7u);
-}
-
-#define CTL(stmt)                                                              \
-	do {                                                                   \
-		fake_nic_lock(nic);                                            \
-		struct fake_nic_ctl *ctl = fake_nic_ctl(nic);                  \
-		stmt;                                                          \
-		fake_nic_unlock(nic);                                          \
-		fake_nic_poke(nic);                                            \
-	} while (0)
 
 /* ------------------------------------------------------------------------ */
 
@@ -184,12 +131,12 @@ static void test_handshake(void)
 	c = attach();   /* the next host gets in */
 	detach(c);
 
-	CTL(ctl->version = 2);
+	CTL(ctl->version = SNIC_CHAN_VERSION + 1);
 	rc = snic_drv_chan_open(sock_path, &c2, err, sizeof(err));
 	SNIC_CHECK_EQ(rc, -EPROTONOSUPPORT, "version mismatch");
-	SNIC_CHECK(strstr(err, "speaks device-channel version 2, this driver version 1"),
+	SNIC_CHECK(strstr(err, "speaks device-channel version 3, this driver version 2"),
 		   "%s", err);
-	CTL(ctl->version = 1; ctl->status = SNIC_CHAN_NOMEM);
+	CTL(ctl->version = SNIC_CHAN_VERSION; ctl->status = SNIC_CHAN_NOMEM);
 	rc = snic_drv_chan_open(sock_path, &c2, err, sizeof(err));
 	SNIC_CHECK_EQ(rc, -ENOMEM, "NIC out of memory");
 	SNIC_CHECK(strstr(err, "could not create the shared memory"), "%s", err);
@@ -265,6 +212,19 @@ static void test_bad_header(void)
 			   "case %zu: refused host detached", i);
 	}
 	CTL(ctl->corrupt = NULL; ctl->n_fds = 3);
+
+	/* the rx interrupt eventfds that follow the welcome: one missing */
+	struct snic_drv_chan *c = (void *)1;
+	char err[512] = "";
+
+	CTL(ctl->rxq_irqs_short = true);
+	SNIC_CHECK_EQ(snic_drv_chan_open(sock_path, &c, err, sizeof(err)), -EPROTO,
+		      "an rx interrupt missing");
+	SNIC_CHECK(c == NULL, "no channel");
+	SNIC_CHECK(strstr(err, "rx interrupt message for queues 0..5") &&
+		   strstr(err, "count 6, 5 descriptors; want 6 eventfds"), "%s", err);
+	SNIC_CHECK(fake_nic_wait_attached(nic, false, 2000), "refused host detached");
+	CTL(ctl->rxq_irqs_short = false);
 	detach(attach());
 }
 
@@ -703,170 +663,9 @@ static void test_events(void)
 	detach(c);
 }
 
-/* ---- sleeping ---- */
-
-struct later {
-	int ms;
-	int what;     /* 0 rx frame on queue 3, 1 event, 2 hang up */
-};
-
-static void *later_thread(void *arg)
-{
-	struct later *l = arg;
-	uint8_t f[60] = { 0 };
-
-	usleep((useconds_t)l->ms * 1000u);
-	if (l->what == 0)
-		fake_nic_rx_push(nic, 3, f, sizeof(f));
-	else if (l->what == 1)
-		fake_nic_event_push(nic, SNIC_EVENT_HEALTH, 0, 0);
-	else
-		fake_nic_hangup(nic);
-	return NULL;
-}
-
-struct cmd_later {
-	struct snic_drv_chan *c;
-	uint32_t syn;
-	uint64_t ms;
-};
-
-static void *cmd_later_thread(void *arg)
-{
-	struct cmd_later *t = arg;
-	struct snic_fwc *f = malloc(sizeof(*f));
-	uint64_t t0 = ms_now();
-	uint32_t mode;
-
-	snic_drv_chan_fwc_init(t->c, f);
-	t->syn = snic_fwc_query_esw_mode(f, &mode);
-	t->ms = ms_now() - t0;
-	free(f);
-	return NULL;
-}
-
-static void test_wait(void)
-{
-	struct snic_drv_chan *c = attach();
-	struct snic_ifc_event ev;
-	uint8_t buf[2048];
-	void *bufs[1] = { buf };
-	uint32_t len;
-	uint64_t t0, cpu0, dt;
-	pthread_t th;
-	struct later l;
-
-	SNIC_CHECK_EQ(snic_drv_chan_wait(c, 0), 0, "nothing");
-	t0 = ms_now();
-	cpu0 = cpu_ms();
-	SNIC_CHECK_EQ(snic_drv_chan_wait(c, 200), 0, "timeout");
-	dt = ms_now() - t0;
-	SNIC_CHECK(dt >= 195 && dt < 1000, "waited %llu ms", (unsigned long long)dt);
-	SNIC_CHECK(cpu_ms() - cpu0 < 40, "without spinning: %llu ms CPU",
-		   (unsigned long long)(cpu_ms() - cpu0));
-
-	l = (struct later){ 60, 0 };
-	pthread_create(&th, NULL, later_thread, &l);
-	t0 = ms_now();
-	SNIC_CHECK(snic_drv_chan_wait(c, 3000) > 0, "woken by rx");
-	dt = ms_now() - t0;
-	SNIC_CHECK(dt >= 50 && dt < 1000, "after %llu ms", (unsigned long long)dt);
-	pthread_join(th, NULL);
-	SNIC_CHECK_EQ(snic_drv_chan_rx_burst(c, 3, bufs, &len, 1, sizeof(buf)), 1, "the frame");
-
-	l = (struct later){ 30, 1 };
-	pthread_create(&th, NULL, later_thread, &l);
-	SNIC_CHECK(snic_drv_chan_wait(c, -1) > 0, "woken by an event");
-	pthread_join(th, NULL);
-	SNIC_CHECK_EQ(snic_drv_chan_events(c, &ev, 1), 1, "the event");
-
-	/* the caller's own poll on the irq fd */
-	struct pollfd p = { .fd = snic_drv_chan_irq_fd(c), .events = POLLIN };
-	SNIC_CHECK_EQ(snic_drv_chan_irq_arm(c), 0, "armed");
-	SNIC_CHECK_EQ(snic_drv_chan_irq_arm(c), -EBUSY, "one external sleeper");
-	l = (struct later){ 40, 0 };
-	pthread_create(&th, NULL, later_thread, &l);
-	t0 = ms_now();
-	SNIC_CHECK_EQ(poll(&p, 1, 3000), 1, "irq fd readable");
-	SNIC_CHECK(ms_now() - t0 >= 30, "after the frame");
-	snic_drv_chan_irq_disarm(c);
-	pthread_join(th, NULL);
-	SNIC_CHECK_EQ(poll(&p, 1, 0), 0, "drained by disarm");
-	SNIC_CHECK_EQ(snic_drv_chan_irq_arm(c), 1, "frame pending: do not sleep");
-	SNIC_CHECK_EQ(snic_drv_chan_rx_burst(c, 3, bufs, &len, 1, sizeof(buf)), 1, "the frame");
-	SNIC_CHECK_EQ(snic_drv_chan_irq_arm(c), 0, "armed again");
-	snic_drv_chan_irq_disarm(c);
-	snic_drv_chan_irq_disarm(c);   /* harmless */
-
-	/* an external sleeper and a sleeping command share the interrupt: the
-	 * command's thread leaves the eventfd to the external one */
-	struct cmd_later cl = { .c = c };
-	uint64_t cpu1 = cpu_ms();
-
-	CTL(ctl->delay_next_ms = 80);
-	SNIC_CHECK_EQ(snic_drv_chan_irq_arm(c), 0, "armed");
-	pthread_create(&th, NULL, cmd_later_thread, &cl);
-	SNIC_CHECK_EQ(poll(&p, 1, 3000), 1, "completion raised the irq");
-	snic_drv_chan_irq_disarm(c);
-	pthread_join(th, NULL);
-	SNIC_CHECK_EQ(cl.syn, SNIC_SYN_OK, "the command completed");
-	SNIC_CHECK(cl.ms >= 70 && cl.ms < 1000, "in %llu ms", (unsigned long long)cl.ms);
-	SNIC_CHECK(cpu_ms() - cpu1 < 40, "nobody spun: %llu ms CPU",
-		   (unsigned long long)(cpu_ms() - cpu1));
-	detach(c);
-}
-
-static void test_hangup(void)
-{
-	struct snic_drv_chan *c = attach();
-	static struct snic_fwc f;
-	uint32_t mode;
-	uint64_t t0;
-	pthread_t th;
-	struct later l = { 50, 2 };
-
-	snic_drv_chan_fwc_init(c, &f);
-	/* a command in flight when the NIC goes: fails at once, not after 5 s */
-	CTL(ctl->ignore_next = 1);
-	pthread_create(&th, NULL, later_thread, &l);
-	t0 = ms_now();
-	SNIC_CHECK_EQ(snic_fwc_query_esw_mode(&f, &mode), SNIC_FWC_ETRANSPORT, "in flight");
-	SNIC_CHECK_EQ(snic_drv_chan_exec_errno(), -EPIPE, "NIC gone");
-	SNIC_CHECK(ms_now() - t0 < 1000, "at once (%llu ms)", (unsigned long long)(ms_now() - t0));
-	pthread_join(th, NULL);
-	SNIC_CHECK(fake_nic_wait_attached(nic, false, 2000), "NIC detached");
-	SNIC_CHECK(!snic_drv_chan_alive(c), "not alive");
-	SNIC_CHECK_EQ(snic_drv_chan_wait(c, -1), -EPIPE, "wait reports it");
-	t0 = ms_now();
-	SNIC_CHECK_EQ(snic_fwc_query_esw_mode(&f, &mode), SNIC_FWC_ETRANSPORT, "after");
-	SNIC_CHECK_EQ(snic_drv_chan_exec_errno(), -EPIPE, "EPIPE");
-	SNIC_CHECK(ms_now() - t0 < 50, "fast");
-	SNIC_CHECK_EQ(snic_drv_chan_irq_arm(c), -EPIPE, "arm too");
-	snic_drv_chan_close(c);
-
-	/* and a sleeping waiter is woken by the hang-up */
-	c = attach();
-	l = (struct later){ 50, 2 };
-	pthread_create(&th, NULL, later_thread, &l);
-	t0 = ms_now();
-	SNIC_CHECK_EQ(snic_drv_chan_wait(c, 5000), -EPIPE, "woken by the hang-up");
-	SNIC_CHECK(ms_now() - t0 < 1000, "at once");
-	pthread_join(th, NULL);
-	snic_drv_chan_close(c);
-	SNIC_CHECK(fake_nic_wait_attached(nic, false, 2000), "NIC detached");
-	detach(attach());   /* the NIC takes the next host */
-}
-
 int main(void)
 {
-	struct stat sb;
-
-	snprintf(dir, sizeof(dir), "/tmp/snic-chan-XXXXXX");
-	SNIC_REQUIRE(mkdtemp(dir), "mkdtemp");
-	snprintf(sock_path, sizeof(sock_path), "%s/nic.sock", dir);
-	SNIC_REQUIRE(stat(SNIC_SMALL_BOARD, &sb) == 0, "board %s missing: build target snic_board_small",
-		     SNIC_SMALL_BOARD);
-	nic = fake_nic_start(sock_path, SNIC_SMALL_BOARD);
+	chan_test_begin();
 
 	test_layout();
 	test_connect_errors();
@@ -878,10 +677,5 @@ int main(void)
 	test_tx();
 	test_rx();
 	test_events();
-	test_wait();
-	test_hangup();
-
-	fake_nic_stop(nic);
-	rmdir(dir);
-	return snic_test_done();
+	return chan_test_end();
 }

@@ -13,72 +13,13 @@
  * closing the ports detaches from the NIC.
  */
 #include <errno.h>
-#include <linux/if_packet.h>
-#include <net/if.h>
 #include <poll.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 
-#include <rte_eal.h>
-#include <rte_ethdev.h>
-#include <rte_mbuf.h>
 #include <rte_flow.h>
 #include <ethdev_driver.h>
 
+#include "pmd_test.h"
 #include "snic_ifc.h"
-#include "snic_test.h"
-#include "snic_test_net.h"
-
-static char ns[SNIC_NET_NAME_MAX], name[8], sock[128], ctl[128], simlog[128];
-static struct rte_mempool *mp;
-
-/* Run fn(arg) in a child inside the namespace; its exit status. */
-static int in_ns(int (*fn)(void *), void *arg)
-{
-	pid_t pid = fork();
-	int st;
-
-	if (pid == 0) {
-		if (snic_net_enter(ns))
-			_exit(100);
-		_exit(fn(arg));
-	}
-	waitpid(pid, &st, 0);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 101;
-}
-
-struct raw {
-	const char *ifname;
-	uint8_t frame[2048];
-	size_t len;
-	int timeout_ms;         /* recv: how long to wait */
-};
-
-static int raw_socket(const char *ifname, struct sockaddr_ll *sll)
-{
-	int fd = socket(AF_PACKET, SOCK_RAW, htons(0x0003 /* ETH_P_ALL */));
-
-	memset(sll, 0, sizeof(*sll));
-	sll->sll_family = AF_PACKET;
-	sll->sll_protocol = htons(0x0003);
-	sll->sll_ifindex = (int)if_nametoindex(ifname);
-	if (fd < 0 || !sll->sll_ifindex ||
-	    bind(fd, (struct sockaddr *)sll, sizeof(*sll)) != 0)
-		return -1;
-	return fd;
-}
-
-static int raw_send(void *arg)
-{
-	struct raw *r = arg;
-	struct sockaddr_ll sll;
-	int fd = raw_socket(r->ifname, &sll);
-
-	if (fd < 0)
-		return 2;
-	return sendto(fd, r->frame, r->len, 0, (struct sockaddr *)&sll, sizeof(sll)) ==
-	       (ssize_t)r->len ? 0 : 3;
-}
 
 /* Receive on r->ifname until a frame arrives that carries r's frame at
  * offset off (0: ours as is; 50: ours behind VXLAN headers).  Returns 0
@@ -152,21 +93,6 @@ static int child_status(pid_t pid)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static void test_frame(struct raw *r, const char *ifname, uint8_t tag, size_t len)
-{
-	static const uint8_t dst[6] = { 0x02, 0, 0, 0, 0x77, 0x01 };
-
-	r->ifname = ifname;
-	r->len = len;
-	memcpy(r->frame, dst, 6);
-	memcpy(r->frame + 6, "\x02\x00\x00\x00\x77\x02", 6);
-	r->frame[12] = 0x88;        /* local experimental EtherType */
-	r->frame[13] = 0xb5;
-	for (size_t i = 14; i < len; i++)
-		r->frame[i] = (uint8_t)(tag + i);
-	r->timeout_ms = 3000;
-}
-
 /* Poll a port until a frame of ours arrives (or 3 s). */
 static struct rte_mbuf *rx_one(uint16_t port)
 {
@@ -198,16 +124,6 @@ static struct rte_mbuf *rx_one_any(uint16_t port)
 		usleep(1000);
 	}
 	return NULL;
-}
-
-static void start_port(uint16_t port)
-{
-	struct rte_eth_conf conf = { 0 };
-
-	SNIC_REQUIRE(rte_eth_dev_configure(port, 1, 1, &conf) == 0, "configure %u", port);
-	SNIC_REQUIRE(rte_eth_rx_queue_setup(port, 0, 256, 0, NULL, mp) == 0, "rxq %u", port);
-	SNIC_REQUIRE(rte_eth_tx_queue_setup(port, 0, 256, 0, NULL) == 0, "txq %u", port);
-	SNIC_REQUIRE(rte_eth_dev_start(port) == 0, "start %u", port);
 }
 
 /* Put r's frame inside Ethernet/IPv4/UDP 4789/VXLAN vni (in place). */
@@ -513,43 +429,14 @@ static void test_rules(uint16_t up, const uint16_t rep[2])
 
 int main(void)
 {
-	char vdev[256], ifname[IF_NAMESIZE];
 	uint16_t up = RTE_MAX_ETHPORTS, rep[2] = { RTE_MAX_ETHPORTS, RTE_MAX_ETHPORTS };
 	struct rte_eth_dev_info info[3] = { 0 };
+	struct rte_eth_conf conf = { 0 };
+	char ifname[IF_NAMESIZE];
 	struct raw r;
 	uint16_t port;
-	int ready = 0;
 
-	snic_test_need_root();
-	snprintf(name, sizeof(name), "p%05d", (int)(getpid() % 100000));
-	snprintf(sock, sizeof(sock), "/tmp/snict-%s.sock", name);
-	snprintf(ctl, sizeof(ctl), "/tmp/snict-%s.ctl", name);
-	snprintf(simlog, sizeof(simlog), "/tmp/snict-%s.log", name);
-	SNIC_REQUIRE(snic_net_ns_create(ns) == 0, "namespace");
-	snic_net_run(ns, NULL, "sysctl -qw net.ipv6.conf.all.disable_ipv6=1 "
-		     "net.ipv6.conf.default.disable_ipv6=1");
-	SNIC_REQUIRE(snic_net_spawn(ns, simlog, "%s --name %s --socket %s --board %s",
-				    SNIC_SIM, name, sock,
-				    snic_test_build_path("tests/fixtures/small.dtb")) > 0,
-		     "start snic-sim");
-	for (int i = 0; i < 100 && !ready; i++) {
-		ready = snic_net_run(NULL, NULL, "%s ctl --ctl %s status >/dev/null 2>&1",
-				     SNIC_SIM, ctl) == 0;
-		if (!ready)
-			usleep(50000);
-	}
-	if (!ready)
-		snic_net_run(NULL, NULL, "cat %s", simlog);
-	SNIC_REQUIRE(ready, "snic-sim is up");
-
-	/* ---- the EAL and the ports ---- */
-	snprintf(vdev, sizeof(vdev), "net_snic0,dev=%s,representor=vf[0-1]", sock);
-	char *eal[] = { "test_pmd", "-l", "0", "--no-huge", "--no-shconf", "--no-pci",
-			"-m", "256", "--log-level", "lib.eal:error", "--vdev", vdev, NULL };
-	SNIC_REQUIRE(rte_eal_init(12, eal) >= 0, "EAL init: %s", rte_strerror(rte_errno));
-	mp = rte_pktmbuf_pool_create("test_pmd", 1024, 32, 0, 2048 + RTE_PKTMBUF_HEADROOM,
-				     rte_socket_id());
-	SNIC_REQUIRE(mp, "mbuf pool");
+	pmd_test_begin("test_pmd");
 	SNIC_CHECK_EQ(rte_eth_dev_count_avail(), 3, "net_snic0 made 3 ports");
 	RTE_ETH_FOREACH_DEV(port) {
 		struct rte_eth_dev_info di;
@@ -590,9 +477,9 @@ int main(void)
 		   info[1].switch_info.port_id == SNIC_IFC_VPORT_VF(0),
 		   "switch port ids are the vports");
 
-	start_port(up);
-	start_port(rep[0]);
-	start_port(rep[1]);
+	pmd_test_start_port(up, &conf);
+	pmd_test_start_port(rep[0], &conf);
+	pmd_test_start_port(rep[1], &conf);
 	struct rte_eth_link link;
 	SNIC_CHECK(rte_eth_link_get_nowait(rep[0], &link) == 0 && link.link_status &&
 		   link.link_speed == 10000, "VF0 representor link up at the uplink's "
@@ -669,24 +556,5 @@ int main(void)
 	test_rules(up, rep);
 
 	/* closing every port detaches from the NIC */
-	for (int i = 0; i < 2; i++)
-		SNIC_CHECK(rte_eth_dev_stop(rep[i]) == 0, "stop representor %d", i);
-	SNIC_CHECK(rte_eth_dev_stop(up) == 0, "stop the uplink port");
-	rte_eth_dev_close(rep[0]);
-	rte_eth_dev_close(rep[1]);
-	rte_eth_dev_close(up);
-	char *out = NULL;
-	for (int i = 0; i < 30; i++) {
-		free(out);
-		out = NULL;
-		snic_net_run(NULL, &out, "%s ctl --ctl %s status", SNIC_SIM, ctl);
-		if (out && strstr(out, "host none"))
-			break;
-		usleep(100000);
-	}
-	SNIC_CHECK(out && strstr(out, "host none"), "closing the ports detached from the NIC");
-	free(out);
-	rte_eal_cleanup();
-	unlink(simlog);
-	return snic_test_done();
+	return pmd_test_end(up, rep);
 }

@@ -43,6 +43,8 @@ const char *snic_fwc_opcode_name(uint16_t op)
 	N(ALLOC_REFORMAT); N(DEALLOC_REFORMAT); N(ALLOC_MODIFY_HDR);
 	N(DEALLOC_MODIFY_HDR); N(ALLOC_COUNTERS); N(DEALLOC_COUNTERS);
 	N(QUERY_COUNTERS); N(QUERY_VPORT); N(MODIFY_VPORT); N(QUERY_STATS);
+	N(LIST_OBJECTS); N(QUERY_REFORMAT); N(QUERY_MODIFY_HDR);
+	N(RESET_STEERING);
 #undef N
 	default: return "UNKNOWN_OPCODE";
 	}
@@ -184,6 +186,16 @@ uint32_t snic_fwc_query_table(struct snic_fwc *c, uint32_t id,
 	return s;
 }
 
+uint32_t snic_fwc_query_group(struct snic_fwc *c, uint32_t id,
+			      struct snic_ifc_query_group_out *out)
+{
+	uint32_t s = obj_cmd(c, SNIC_CMD_QUERY_FLOW_GROUP, id, sizeof(*out));
+
+	if (s == SNIC_SYN_OK)
+		memcpy(out, c->out, sizeof(*out));
+	return s;
+}
+
 uint32_t snic_fwc_create_group(struct snic_fwc *c, uint32_t table,
 			       const struct snic_ifc_match *mask, uint32_t *id)
 {
@@ -310,6 +322,65 @@ uint32_t snic_fwc_query_counters(struct snic_fwc *c, uint32_t base,
 				bytes[i] = LE64(o->c[i].bytes);
 		}
 	}
+	return s;
+}
+
+uint32_t snic_fwc_list_objects(struct snic_fwc *c, uint32_t type, uint32_t start,
+			       uint32_t max, struct snic_ifc_list_item *items,
+			       uint32_t *n, uint32_t *next)
+{
+	struct snic_ifc_list_objects_in *in =
+		begin(c, SNIC_CMD_LIST_OBJECTS, sizeof(*in));
+	const struct snic_ifc_list_objects_out *o = (const void *)c->out;
+	uint32_t s, got;
+
+	in->type = LE32(type);
+	in->start = LE32(start);
+	in->max = LE32(max);
+	s = snic_fwc_exec(c, in, sizeof(*in), sizeof(*o));
+	if (s != SNIC_SYN_OK)
+		return s;
+	got = LE32(o->n);
+	if (got > max || LE32(o->hdr.out_len) < sizeof(*o) + (size_t)got * sizeof(o->items[0]))
+		return c->last_syndrome = SNIC_FWC_ESHORT;
+	for (uint32_t i = 0; i < got; i++) {
+		items[i].id = LE32(o->items[i].id);
+		items[i].aux = LE32(o->items[i].aux);
+	}
+	*n = got;
+	*next = LE32(o->next);
+	return s;
+}
+
+uint32_t snic_fwc_query_reformat(struct snic_fwc *c, uint32_t id,
+				 struct snic_ifc_query_reformat_out *out)
+{
+	uint32_t s = obj_cmd(c, SNIC_CMD_QUERY_REFORMAT, id, sizeof(*out));
+
+	if (s == SNIC_SYN_OK)
+		memcpy(out, c->out, sizeof(*out));
+	return s;
+}
+
+uint32_t snic_fwc_query_modify(struct snic_fwc *c, uint32_t id,
+			       struct snic_ifc_query_modify_out *out)
+{
+	uint32_t s = obj_cmd(c, SNIC_CMD_QUERY_MODIFY_HDR, id, sizeof(*out));
+
+	if (s == SNIC_SYN_OK)
+		memcpy(out, c->out, sizeof(*out));
+	return s;
+}
+
+uint32_t snic_fwc_reset_steering(struct snic_fwc *c,
+				 struct snic_ifc_reset_steering_out *out)
+{
+	struct snic_ifc_reset_steering_in *in =
+		begin(c, SNIC_CMD_RESET_STEERING, sizeof(*in));
+	uint32_t s = snic_fwc_exec(c, in, sizeof(*in), sizeof(*out));
+
+	if (s == SNIC_SYN_OK && out)
+		memcpy(out, c->out, sizeof(*out));
 	return s;
 }
 

@@ -67,6 +67,8 @@ uint32_t snic_fwc_query_table(struct snic_fwc *c, uint32_t id,
 uint32_t snic_fwc_create_group(struct snic_fwc *c, uint32_t table,
 			       const struct snic_ifc_match *mask, uint32_t *id);
 uint32_t snic_fwc_destroy_group(struct snic_fwc *c, uint32_t id);
+uint32_t snic_fwc_query_group(struct snic_fwc *c, uint32_t id,
+			      struct snic_ifc_query_group_out *out);
 uint32_t snic_fwc_create_entry(struct snic_fwc *c, uint32_t group,
 			       uint32_t priority, const struct snic_ifc_match *value,
 			       const struct snic_ifc_actions *actions, uint32_t *id);
@@ -86,6 +88,23 @@ uint32_t snic_fwc_dealloc_counters(struct snic_fwc *c, uint32_t base);
 uint32_t snic_fwc_query_counters(struct snic_fwc *c, uint32_t base,
 				 uint32_t count, uint32_t flags,
 				 uint64_t *packets, uint64_t *bytes);
+/**
+ * LIST_OBJECTS: up to max (1..SNIC_IFC_MAX_LIST) live objects of type from
+ * id start on, into items[] (host order); *next is where to continue, or
+ * SNIC_LIST_END.  *n may be 0 while *next is not the end.
+ */
+uint32_t snic_fwc_list_objects(struct snic_fwc *c, uint32_t type, uint32_t start,
+			       uint32_t max, struct snic_ifc_list_item *items,
+			       uint32_t *n, uint32_t *next);
+/** The reply as the firmware wrote it (fields little-endian). */
+uint32_t snic_fwc_query_reformat(struct snic_fwc *c, uint32_t id,
+				 struct snic_ifc_query_reformat_out *out);
+/** The reply as the firmware wrote it (fields little-endian). */
+uint32_t snic_fwc_query_modify(struct snic_fwc *c, uint32_t id,
+			       struct snic_ifc_query_modify_out *out);
+/** Destroy every steering object; out (may be NULL): what went, le. */
+uint32_t snic_fwc_reset_steering(struct snic_fwc *c,
+				 struct snic_ifc_reset_steering_out *out);
 uint32_t snic_fwc_query_vport(struct snic_fwc *c, uint16_t vport,
 			      struct snic_ifc_query_vport_out *out);
 /** ctx fields in host order; fields is a SNIC_VPORT_F_* mask. */

@@ -90,6 +90,7 @@ static inline uint32_t snic_ifc_be32(uint32_t v) { return __builtin_bswap32(v); 
 #define SNIC_IFC_MAX_COUNTER_Q   256u   /**< counters returned by one query */
 #define SNIC_IFC_MAX_VFS         1024u  /**< VFs a board may declare */
 #define SNIC_IFC_MAX_UPLINKS     4u     /**< uplink ports a board may declare */
+#define SNIC_IFC_MAX_LIST        512u   /**< objects returned by one LIST_OBJECTS */
 
 /* ------------------------------------------------------------------------ */
 /* Vports                                                                    */
@@ -289,7 +290,11 @@ enum snic_ifc_status {
 	X(VPORT_RATE,                0x0096, BAD_PARAM,    "rate beyond the uplink speed, or min rate above max rate") \
 	X(VPORT_NOT_VF,              0x0097, BAD_PARAM,    "this setting applies to VF vports only") \
 	X(VPORT_BOOL,                0x0098, BAD_PARAM,    "spoof-check and trust take 0 or 1") \
-	X(VPORT_NOT_TRUSTED,         0x0099, PERMISSION,   "an untrusted VF may not change its MAC")
+	X(VPORT_NOT_TRUSTED,         0x0099, PERMISSION,   "an untrusted VF may not change its MAC") \
+	\
+	X(LIST_TYPE,                 0x00a0, BAD_PARAM,    "unknown object type to list") \
+	X(LIST_MAX,                  0x00a1, BAD_PARAM,    "list size must be 1..512 (SNIC_IFC_MAX_LIST)") \
+	X(RESET_FLAGS,               0x00a2, BAD_PARAM,    "unknown reset-steering flags")
 
 /** Syndromes: see SNIC_IFC_SYNDROMES for the meaning of each. */
 enum snic_ifc_syndrome {
@@ -326,6 +331,10 @@ enum snic_ifc_opcode {
 	SNIC_CMD_QUERY_VPORT         = 0x0260,
 	SNIC_CMD_MODIFY_VPORT        = 0x0261,
 	SNIC_CMD_QUERY_STATS         = 0x0270, /**< device-wide drop reasons */
+	SNIC_CMD_LIST_OBJECTS        = 0x0280, /**< ids of live objects */
+	SNIC_CMD_QUERY_REFORMAT      = 0x0232,
+	SNIC_CMD_QUERY_MODIFY_HDR    = 0x0242,
+	SNIC_CMD_RESET_STEERING      = 0x0290, /**< destroy all steering objects */
 };
 
 /** Every input mailbox starts with this. */
@@ -489,6 +498,15 @@ struct snic_ifc_alloc_reformat_in {
 	     (from the inner flow) and checksum (0) for each packet */
 };
 
+struct snic_ifc_query_reformat_out {
+	struct snic_ifc_out_hdr hdr;
+	uint32_t type;          /**< le, as allocated */
+	uint32_t len;           /**< le, as allocated */
+	uint32_t refs;          /**< le, flow-entry destinations using it */
+	uint32_t rsvd;
+	uint8_t  data[SNIC_IFC_MAX_REFORMAT]; /**< the template, as allocated */
+};
+
 /* ---- modify header ---- */
 enum snic_ifc_modify_op {
 	SNIC_MOD_SET = 1,       /**< field = value */
@@ -545,6 +563,14 @@ struct snic_ifc_alloc_modify_in {
 	uint32_t n_ops;         /**< le, 1..SNIC_IFC_MAX_MODIFY_OPS */
 	uint32_t rsvd;
 	struct snic_ifc_modify_op_desc ops[SNIC_IFC_MAX_MODIFY_OPS];
+};
+
+struct snic_ifc_query_modify_out {
+	struct snic_ifc_out_hdr hdr;
+	uint32_t n_ops;         /**< le, as allocated */
+	uint32_t refs;          /**< le, flow entries using it */
+	struct snic_ifc_modify_op_desc ops[SNIC_IFC_MAX_MODIFY_OPS]; /**< as
+	                             allocated; unused ones zero */
 };
 
 /* ---- counters ---- */
@@ -673,6 +699,68 @@ struct snic_ifc_query_stats_out {
 	uint64_t drops[32];     /**< le, indexed by enum snic_ifc_drop */
 };
 
+/* ---- recovery: listing what exists, and starting over ---- */
+/*
+ * A host that attaches after another one went away (a crashed DPDK
+ * application) finds the steering objects its predecessor made still in
+ * place and still forwarding.  LIST_OBJECTS tells it which ids are live, so
+ * it can read them back with the QUERY commands and adopt them;
+ * RESET_STEERING removes them all at once instead.
+ */
+enum snic_ifc_obj_type {
+	SNIC_OBJ_TABLE    = 1,  /**< aux: the table's level */
+	SNIC_OBJ_GROUP    = 2,  /**< aux: its table */
+	SNIC_OBJ_ENTRY    = 3,  /**< aux: its group */
+	SNIC_OBJ_REFORMAT = 4,  /**< aux: references (entry destinations) */
+	SNIC_OBJ_MODIFY   = 5,  /**< aux: references (entries) */
+	SNIC_OBJ_COUNTERS = 6,  /**< one item per bulk: id = base, aux = size */
+};
+#define SNIC_LIST_END 0xffffffffu  /**< list_objects_out.next: no more */
+
+struct snic_ifc_list_objects_in {
+	struct snic_ifc_in_hdr hdr;
+	uint32_t type;          /**< le, enum snic_ifc_obj_type */
+	uint32_t start;         /**< le, first id to consider */
+	uint32_t max;           /**< le, 1..SNIC_IFC_MAX_LIST items wanted */
+	uint32_t rsvd;
+};
+struct snic_ifc_list_item {
+	uint32_t id;            /**< le */
+	uint32_t aux;           /**< le, see enum snic_ifc_obj_type */
+};
+/*
+ * Items come in ascending id order.  One command examines a bounded number
+ * of ids, so a reply may hold fewer than `max` items (even none) while
+ * `next` is not SNIC_LIST_END: continue from `next` until it is.  The reply
+ * holds as many items as fit the output mailbox.
+ */
+struct snic_ifc_list_objects_out {
+	struct snic_ifc_out_hdr hdr;
+	uint32_t n;             /**< le, items that follow */
+	uint32_t next;          /**< le, start of the next call, or SNIC_LIST_END */
+	struct snic_ifc_list_item items[];
+};
+
+/*
+ * RESET_STEERING: destroy every flow entry, group and table, every reformat
+ * and modify-header context and every counter, as if the NIC had just
+ * booted; vports, their policy and statistics, and the e-switch mode stay.
+ * Packets in switchdev mode then take the exception path (no root table).
+ */
+struct snic_ifc_reset_steering_in {
+	struct snic_ifc_in_hdr hdr;
+	uint32_t flags;         /**< le, zero (none defined) */
+	uint32_t rsvd;
+};
+struct snic_ifc_reset_steering_out {
+	struct snic_ifc_out_hdr hdr;
+	uint32_t entries;       /**< le, flow entries destroyed */
+	uint32_t groups;        /**< le, flow groups destroyed */
+	uint32_t tables;        /**< le, flow tables destroyed */
+	uint32_t others;        /**< le, reformat + modify contexts + counter
+	                             bulks destroyed */
+};
+
 /* ------------------------------------------------------------------------ */
 /* Events (firmware -> host)                                                 */
 /* ------------------------------------------------------------------------ */
@@ -711,6 +799,15 @@ _Static_assert(sizeof(struct snic_ifc_alloc_modify_in) == 272, "modify in");
 _Static_assert(sizeof(struct snic_ifc_vport_ctx) == 20, "vport ctx");
 _Static_assert(sizeof(struct snic_ifc_modify_vport_in) == 36, "vport mod in");
 _Static_assert(sizeof(struct snic_ifc_event) == 16, "event");
+_Static_assert(sizeof(struct snic_ifc_query_reformat_out) == 96, "reformat out");
+_Static_assert(sizeof(struct snic_ifc_query_modify_out) == 280, "modify out");
+_Static_assert(sizeof(struct snic_ifc_list_objects_in) == 24, "list in");
+_Static_assert(sizeof(struct snic_ifc_list_objects_out) == 24, "list out");
+_Static_assert(sizeof(struct snic_ifc_list_objects_out) +
+	       SNIC_IFC_MAX_LIST * sizeof(struct snic_ifc_list_item) <=
+	       SNIC_IFC_MAX_OUT, "a full list fits the output mailbox");
+_Static_assert(sizeof(struct snic_ifc_reset_steering_in) == 16, "reset in");
+_Static_assert(sizeof(struct snic_ifc_reset_steering_out) == 32, "reset out");
 _Static_assert(SNIC_DROP_MAX_ <= 32, "drop reasons fit the stats reply");
 
 #ifdef __cplusplus

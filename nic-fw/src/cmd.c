@@ -116,6 +116,14 @@ static const struct cmd_desc cmds[] = {
 	  HDR_OUT, fw_cmd_modify_vport },
 	{ SNIC_CMD_QUERY_STATS, 0, HDR_IN, sizeof(struct snic_ifc_query_stats_out),
 	  cmd_query_stats },
+	{ SNIC_CMD_LIST_OBJECTS, 0, sizeof(struct snic_ifc_list_objects_in), 0,
+	  fw_cmd_list_objects },
+	{ SNIC_CMD_QUERY_REFORMAT, 0, OBJ_IN,
+	  sizeof(struct snic_ifc_query_reformat_out), fw_cmd_query_reformat },
+	{ SNIC_CMD_QUERY_MODIFY_HDR, 0, OBJ_IN,
+	  sizeof(struct snic_ifc_query_modify_out), fw_cmd_query_modify },
+	{ SNIC_CMD_RESET_STEERING, 0, sizeof(struct snic_ifc_reset_steering_in),
+	  sizeof(struct snic_ifc_reset_steering_out), fw_cmd_reset_steering },
 };
 
 static const struct cmd_desc *cmd_find(uint16_t opcode)

@@ -38,7 +38,7 @@ static void pool_sizes(const struct snic_fw_board *b, uint64_t sz[14])
 	sz[10] = (uint64_t)nv * sizeof(struct fw_vport);
 	sz[11] = CAPS_MAX;
 	sz[12] = FRAME_BUF;
-	sz[13] = 0;
+	sz[13] = ((uint64_t)b->max_counters + 63u) / 64u * 8u; /* used bits */
 }
 
 uint64_t snic_fw_board_mem(const struct snic_fw_board *b)
@@ -69,7 +69,7 @@ static void *fw_alloc(struct snic_fw *fw, uint64_t size)
 	return p;
 }
 
-static void idpool_init(struct fw_idpool *p, uint32_t *ids, uint32_t cap)
+void fw_idpool_init(struct fw_idpool *p, uint32_t *ids, uint32_t cap)
 {
 	p->ids = ids;
 	p->cap = cap;
@@ -136,14 +136,14 @@ int snic_fw_boot(const void *fdt, size_t fdt_len, const struct snic_fw_hal *hal,
 		goto nomem;
 	for (uint32_t i = 0; i < b.max_tables; i++)
 		fw->tables[i].order = (uint32_t *)p + (uint64_t)i * b.max_groups_per_table;
-	idpool_init(&fw->table_ids,
+	fw_idpool_init(&fw->table_ids,
 		    (uint32_t *)p + (uint64_t)b.max_tables * b.max_groups_per_table,
 		    b.max_tables);
 
 	if (!(p = fw_alloc(fw, sz[3])))
 		goto nomem;
 	fw->groups = (struct fw_group *)p;
-	idpool_init(&fw->group_ids,
+	fw_idpool_init(&fw->group_ids,
 		    (uint32_t *)(p + (uint64_t)b.max_groups * sizeof(struct fw_group)),
 		    b.max_groups);
 
@@ -154,18 +154,19 @@ int snic_fw_boot(const void *fdt, size_t fdt_len, const struct snic_fw_hal *hal,
 	if (!(p = fw_alloc(fw, sz[6])))
 		goto nomem;
 	fw->reformats = (struct fw_reformat *)p;
-	idpool_init(&fw->reformat_ids,
+	fw_idpool_init(&fw->reformat_ids,
 		    (uint32_t *)(p + (uint64_t)b.max_encap * sizeof(struct fw_reformat)),
 		    b.max_encap);
 	if (!(p = fw_alloc(fw, sz[7])))
 		goto nomem;
 	fw->modifies = (struct fw_modify *)p;
-	idpool_init(&fw->modify_ids,
+	fw_idpool_init(&fw->modify_ids,
 		    (uint32_t *)(p + (uint64_t)b.max_modify * sizeof(struct fw_modify)),
 		    b.max_modify);
 
 	if (!(fw->counters = fw_alloc(fw, sz[8])) ||
 	    !(fw->counter_meta = fw_alloc(fw, sz[9])) ||
+	    !(fw->counter_bits = fw_alloc(fw, sz[13])) ||
 	    !(fw->vports = fw_alloc(fw, sz[10])) ||
 	    !(fw->caps_fdt = fw_alloc(fw, sz[11])) ||
 	    !(fw->frame = fw_alloc(fw, sz[12])))

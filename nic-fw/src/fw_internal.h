@@ -15,7 +15,9 @@
  *                               masked key); each slot keeps the hash next
  *                               to the entry id, so a probe reads no entry
  *                               unless the hash matches
- *   counters, reformat, modify  fixed pools with reference counts
+ *   counters, reformat, modify  fixed pools with reference counts; counters
+ *                               also have a bitmap of used ids, so finding a
+ *                               free run skips full words
  *   vports[1 + n_vfs + n_uplinks]  PF, VFs, uplinks
  *
  * Layers: steer.c owns tables/groups/entries and lookup (no validation of
@@ -168,7 +170,8 @@ struct snic_fw {
 	struct fw_idpool modify_ids;
 	struct fw_counter *counters;
 	struct fw_counter_meta *counter_meta;
-	uint32_t counter_cursor;
+	uint64_t *counter_bits;          /* bit set: counter used */
+	uint32_t counter_cursor;         /* where the next search starts */
 
 	struct fw_vport *vports;
 	uint32_t n_vports;
@@ -191,6 +194,8 @@ void fw_log(struct snic_fw *fw, enum snic_fw_log_level lvl, const char *fmt, ...
 	__attribute__((format(printf, 3, 4)));
 void fw_post_event(struct snic_fw *fw, uint16_t type, uint16_t vport,
 		   uint32_t value);
+/** All cap ids free; gets return 0, 1, 2, ... */
+void fw_idpool_init(struct fw_idpool *p, uint32_t *ids, uint32_t cap);
 uint32_t fw_idpool_get(struct fw_idpool *p);
 void fw_idpool_put(struct fw_idpool *p, uint32_t id);
 
@@ -216,6 +221,13 @@ bool fw_entry_valid(const struct snic_fw *fw, uint32_t id);
 uint32_t fw_lookup(struct snic_fw *fw, uint32_t table, const union fw_key *key);
 /** The table a NEXT miss goes to, or FW_NONE. */
 uint32_t fw_table_next(const struct snic_fw *fw, uint32_t table);
+/** What fw_steering_reset() destroyed. */
+struct fw_reset_counts {
+	uint32_t entries, groups, tables, others;
+};
+/** Destroy every steering object (entries, groups, tables, reformat and
+ *  modify contexts, counters); ids restart from 0 as after boot. */
+void fw_steering_reset(struct snic_fw *fw, struct fw_reset_counts *n);
 
 /* vport.c */
 struct fw_vport *fw_vport(struct snic_fw *fw, uint16_t vport);
@@ -258,6 +270,10 @@ uint32_t fw_cmd_dealloc_counters(struct fw_cmd_ctx *c);
 uint32_t fw_cmd_query_counters(struct fw_cmd_ctx *c);
 uint32_t fw_cmd_query_vport(struct fw_cmd_ctx *c);
 uint32_t fw_cmd_modify_vport(struct fw_cmd_ctx *c);
+uint32_t fw_cmd_list_objects(struct fw_cmd_ctx *c);
+uint32_t fw_cmd_query_reformat(struct fw_cmd_ctx *c);
+uint32_t fw_cmd_query_modify(struct fw_cmd_ctx *c);
+uint32_t fw_cmd_reset_steering(struct fw_cmd_ctx *c);
 
 /* strings.c */
 uint32_t fw_syndrome_status(uint32_t syndrome);

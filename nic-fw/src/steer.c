@@ -299,6 +299,59 @@ void fw_entry_destroy(struct snic_fw *fw, uint32_t id)
 	fw->entry_free = id + 1;
 }
 
+/* ---- reset ---- */
+
+void fw_steering_reset(struct snic_fw *fw, struct fw_reset_counts *n)
+{
+	const struct snic_fw_board *b = &fw->board;
+
+	memset(n, 0, sizeof(*n));
+	for (uint32_t id = 0; id < fw->entry_hwm; id++)
+		if (fw->entries[id].group) {
+			fw_entry_destroy(fw, id);
+			n->entries++;
+		}
+	fw->entry_hwm = 0;              /* every entry is free and zeroed */
+	fw->entry_free = 0;
+	for (uint32_t id = 0; id < b->max_groups; id++)
+		if (fw->groups[id].used) {
+			fw_group_destroy(fw, id);
+			n->groups++;
+		}
+	for (uint32_t id = 0; id < b->max_tables; id++)
+		if (fw->tables[id].used) {
+			fw_table_destroy(fw, id);
+			n->tables++;
+		}
+	for (uint32_t id = 0; id < b->max_encap; id++)
+		if (fw->reformats[id].used) {
+			memset(&fw->reformats[id], 0, sizeof(fw->reformats[id]));
+			n->others++;
+		}
+	for (uint32_t id = 0; id < b->max_modify; id++)
+		if (fw->modifies[id].used) {
+			memset(&fw->modifies[id], 0, sizeof(fw->modifies[id]));
+			n->others++;
+		}
+	for (uint32_t id = 0; id < b->max_counters; id++) {
+		if (!fw->counter_bits[id >> 6]) {
+			id |= 63u;      /* 64 unused counters */
+			continue;
+		}
+		if (fw->counter_meta[id].used) {
+			n->others += fw->counter_meta[id].bulk != 0;
+			memset(&fw->counter_meta[id], 0, sizeof(fw->counter_meta[id]));
+			fw->counters[id].packets = fw->counters[id].bytes = 0;
+		}
+	}
+	memset(fw->counter_bits, 0, ((size_t)b->max_counters + 63u) / 64u * 8u);
+	fw->counter_cursor = 0;
+	fw_idpool_init(&fw->table_ids, fw->table_ids.ids, b->max_tables);
+	fw_idpool_init(&fw->group_ids, fw->group_ids.ids, b->max_groups);
+	fw_idpool_init(&fw->reformat_ids, fw->reformat_ids.ids, b->max_encap);
+	fw_idpool_init(&fw->modify_ids, fw->modify_ids.ids, b->max_modify);
+}
+
 /* ---- lookup ---- */
 
 #define PREFETCH_AHEAD 8u

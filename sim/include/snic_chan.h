@@ -16,16 +16,22 @@
  *   queues         - one per representor (uplinks, PF, each VF): an rx ring
  *                    (NIC -> host: the exception path) and a tx ring (host ->
  *                    NIC: out of the represented vport), each with its own
- *                    fixed buffers (descriptor i always uses buffer i).
+ *                    fixed buffers (descriptor i always uses buffer i), and
+ *                    an rx interrupt of its own (below).
  *
  * Handshake (SOCK_SEQPACKET): the host sends struct snic_chan_hello; the NIC
  * answers struct snic_chan_welcome with three descriptors (SCM_RIGHTS): the
  * memfd, the doorbell eventfd (host -> NIC) and the interrupt eventfd (NIC ->
- * host).  One host at a time: a second gets status SNIC_CHAN_BUSY.  When the
- * socket closes - the host exited or was killed - the NIC forgets the memory
- * and keeps forwarding; the next host gets fresh memory and reads the state
- * it needs with commands (the firmware's state is the NIC's, not the
- * channel's).
+ * host).  An OK welcome is followed at once by the queues' rx interrupt
+ * eventfds: ceil(n_queues / SNIC_CHAN_IRQS_PER_MSG) messages of struct
+ * snic_chan_irqs, in queue order, each carrying the eventfds of queues
+ * first .. first + count - 1 (count = SNIC_CHAN_IRQS_PER_MSG, fewer in the
+ * last; a socket message carries at most 253 descriptors).  One host at a
+ * time: a second gets status SNIC_CHAN_BUSY.  When the socket closes - the
+ * host exited or was killed - the NIC forgets the memory and the eventfds
+ * and keeps forwarding; the next host gets fresh memory and eventfds and
+ * reads the state it needs with commands (the firmware's state is the
+ * NIC's, not the channel's).
  *
  * Trust: the NIC never trusts what the host writes.  It reads each ring
  * index once, refuses a producer index more than ring_size ahead of its
@@ -59,6 +65,26 @@
  * the flag is set.  The NIC raises the interrupt for rx frames, events and
  * completions, and also after it consumed tx descriptors, so a host waiting
  * for tx room is woken.  Nobody spins.
+ *
+ * Per-queue rx interrupts (as an MSI-X vector per queue): besides the
+ * channel's interrupt, queue q has its own rx interrupt eventfd (from the
+ * struct snic_chan_irqs messages) and an `rx_armed` flag in its struct
+ * snic_chan_queue.  A host thread about to sleep on queue q stores 1 into
+ * rx_armed, issues a full fence, re-checks q's rx ring (producer index !=
+ * its consumer index) and only then blocks on q's eventfd; if the re-check
+ * finds frames it stores 0 and does not block.  The NIC, after publishing
+ * q's rx producer index, issues a full fence and reads q's rx_armed; when it
+ * is set it clears it (an atomic exchange with 0: the interrupt is one-shot,
+ * as a completion queue's arm) and writes 1 to q's eventfd.  Dekker again:
+ * either the host's re-check sees the frame or the NIC sees the flag.  A
+ * frame on queue q never writes another queue's eventfd, and never one that
+ * is not armed; the channel's interrupt is raised for it as before (for
+ * host_sleeping), independently.  Waking, the host stores 0 into rx_armed
+ * (the NIC may have cleared it already) and drains the eventfd; a NIC write
+ * racing with that can leave a count behind, a spurious wakeup the host
+ * drains before it arms again.  The NIC counts the interrupts it raised in
+ * stats.rxq_irqs; a host that keeps rx_armed set costs it at most one
+ * eventfd write per frame.
  */
 #ifndef SNIC_CHAN_H
 #define SNIC_CHAN_H
@@ -68,13 +94,14 @@
 #include "snic_ifc.h"
 
 #define SNIC_CHAN_MAGIC    0x534e4943u   /* "SNIC" */
-#define SNIC_CHAN_VERSION  1u
+#define SNIC_CHAN_VERSION  2u       /* 2: per-queue rx interrupts */
 
 #define SNIC_CHAN_CMD_SLOTS   8u
 #define SNIC_CHAN_EVENTS      256u       /* event ring entries */
 #define SNIC_CHAN_RING_SIZE   256u       /* descriptors per ring */
 #define SNIC_CHAN_BUF_SIZE    2048u      /* bytes per packet buffer */
 #define SNIC_CHAN_MAX_QUEUES  (1u + SNIC_IFC_MAX_VFS + SNIC_IFC_MAX_UPLINKS)
+#define SNIC_CHAN_IRQS_PER_MSG 64u       /* rx interrupt eventfds per message */
 
 /* ---- handshake ---- */
 
@@ -99,6 +126,15 @@ struct snic_chan_welcome {
 	uint32_t rsvd;
 	uint64_t mem_size;       /* bytes of the memfd to map */
 	char     message[104];   /* a sentence when status != OK */
+};
+
+/* After an OK welcome, NIC -> host: rx interrupt eventfds (SCM_RIGHTS),
+ * one per queue, of queues first .. first + count - 1. */
+struct snic_chan_irqs {
+	uint32_t magic;          /* SNIC_CHAN_MAGIC */
+	uint32_t first;          /* queue of the first descriptor */
+	uint32_t count;          /* descriptors carried */
+	uint32_t rsvd;           /* zero */
 };
 
 /* ---- shared memory ---- */
@@ -147,6 +183,7 @@ struct snic_chan_stats {
 	uint64_t no_host;          /* exception frames while no host attached */
 	uint64_t events_lost;      /* event ring overflowed */
 	uint64_t commands;         /* commands executed */
+	uint64_t rxq_irqs;         /* per-queue rx interrupts raised */
 	uint64_t uplink_rx[SNIC_IFC_MAX_UPLINKS];  /* frames off each wire */
 	uint64_t uplink_tx[SNIC_IFC_MAX_UPLINKS];  /* frames onto each wire */
 };
@@ -177,10 +214,11 @@ struct snic_chan_evq {
 	struct snic_ifc_event ev[SNIC_CHAN_EVENTS];
 };
 
-/* Queue q: rx (NIC -> host) then tx (host -> NIC). */
+/* Queue q: rx (NIC -> host), tx (host -> NIC), the rx interrupt's flag. */
 struct snic_chan_queue {
 	struct snic_chan_ring rx;
 	struct snic_chan_ring tx;
+	struct snic_chan_idx rx_armed;  /* host sleeps on q: raise q's irq */
 };
 
 /** Buffer of descriptor i of queue q, direction dir (0 rx, 1 tx). */
@@ -195,6 +233,8 @@ _Static_assert(sizeof(struct snic_chan_idx) == 64, "index line");
 _Static_assert(sizeof(struct snic_chan_cmd) == 64 + SNIC_IFC_MAX_IN + SNIC_IFC_MAX_OUT,
 	       "command slot");
 _Static_assert(sizeof(struct snic_chan_desc) == 8, "descriptor");
+_Static_assert(sizeof(struct snic_chan_queue) % 64 == 0, "queue lines");
+_Static_assert(SNIC_CHAN_IRQS_PER_MSG <= 253, "SCM_MAX_FD descriptors a message");
 _Static_assert((SNIC_CHAN_RING_SIZE & (SNIC_CHAN_RING_SIZE - 1)) == 0,
 	       "ring size is a power of two");
 

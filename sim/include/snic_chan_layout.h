@@ -12,6 +12,7 @@
  *   cmd_off    SNIC_CHAN_CMD_SLOTS x struct snic_chan_cmd       64-aligned
  *   evq_off    struct snic_chan_evq                             64-aligned
  *   queue_off  n_queues x struct snic_chan_queue                64-aligned
+ *              (rx ring, tx ring, the rx_armed line of version 2)
  *   buf_off    n_queues x 2 x ring_size x buf_size              4096-aligned
  *   size       rounded up to 4096
  *

@@ -74,6 +74,8 @@ int sim_chan_listen(struct sim *s, char *err, size_t errlen)
 	char dir[sizeof(s->o.sock_path)], *slash;
 
 	ch->conn_fd = ch->doorbell_fd = ch->irq_fd = ch->listen_fd = -1;
+	for (uint32_t q = 0; q < SNIC_CHAN_MAX_QUEUES; q++)
+		ch->rxq_irq_fd[q] = -1;
 	snprintf(dir, sizeof(dir), "%s", s->o.sock_path);
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
@@ -97,21 +99,17 @@ int sim_chan_listen(struct sim *s, char *err, size_t errlen)
 	return 0;
 }
 
-static void welcome(int fd, uint32_t status, uint64_t size, const int *fds,
-		    int n_fds, const char *msg)
+/* One message with up to SNIC_CHAN_IRQS_PER_MSG descriptors; 0 or -1. */
+static int send_fds(int fd, const void *buf, size_t len, const int *fds,
+		    uint32_t n_fds)
 {
-	struct snic_chan_welcome w = {
-		.magic = SNIC_CHAN_MAGIC, .version = SNIC_CHAN_VERSION,
-		.status = status, .mem_size = size,
-	};
 	union {
-		char buf[CMSG_SPACE(3 * sizeof(int))];
+		char buf[CMSG_SPACE(SNIC_CHAN_IRQS_PER_MSG * sizeof(int))];
 		struct cmsghdr align;
 	} u;
-	struct iovec iov = { &w, sizeof(w) };
+	struct iovec iov = { (void *)buf, len };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
-	snprintf(w.message, sizeof(w.message), "%s", msg ? msg : "");
 	if (n_fds) {
 		struct cmsghdr *c;
 		memset(&u, 0, sizeof(u));
@@ -123,7 +121,44 @@ static void welcome(int fd, uint32_t status, uint64_t size, const int *fds,
 		c->cmsg_len = CMSG_LEN((size_t)n_fds * sizeof(int));
 		memcpy(CMSG_DATA(c), fds, (size_t)n_fds * sizeof(int));
 	}
-	(void)sendmsg(fd, &mh, MSG_NOSIGNAL);
+	return sendmsg(fd, &mh, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
+}
+
+static void welcome(int fd, uint32_t status, uint64_t size, const int *fds,
+		    uint32_t n_fds, const char *msg)
+{
+	struct snic_chan_welcome w = {
+		.magic = SNIC_CHAN_MAGIC, .version = SNIC_CHAN_VERSION,
+		.status = status, .mem_size = size,
+	};
+
+	snprintf(w.message, sizeof(w.message), "%s", msg ? msg : "");
+	(void)send_fds(fd, &w, sizeof(w), fds, n_fds);
+}
+
+/* After the welcome: each queue's rx interrupt eventfd, in queue order. */
+static int send_rxq_irqs(int fd, const struct sim_chan *ch)
+{
+	for (uint32_t first = 0; first < ch->n_queues; first += SNIC_CHAN_IRQS_PER_MSG) {
+		uint32_t left = ch->n_queues - first;
+		struct snic_chan_irqs m = {
+			.magic = SNIC_CHAN_MAGIC, .first = first,
+			.count = left < SNIC_CHAN_IRQS_PER_MSG ? left : SNIC_CHAN_IRQS_PER_MSG,
+		};
+
+		if (send_fds(fd, &m, sizeof(m), &ch->rxq_irq_fd[first], m.count))
+			return -1;
+	}
+	return 0;
+}
+
+static void close_rxq_irqs(struct sim_chan *ch)
+{
+	for (uint32_t q = 0; q < ch->n_queues; q++) {
+		if (ch->rxq_irq_fd[q] >= 0)
+			close(ch->rxq_irq_fd[q]);
+		ch->rxq_irq_fd[q] = -1;
+	}
 }
 
 /* A host connected: its hello is read when it arrives (sim_pending_*). */
@@ -193,16 +228,23 @@ void sim_chan_hello(struct sim *s, int fd)
 	ch->queues = (struct snic_chan_queue *)(ch->mem + hdr.queue_off);
 	memset(ch->rx_prod, 0, sizeof(ch->rx_prod));
 	memset(ch->tx_cons, 0, sizeof(ch->tx_cons));
+	memset(ch->rxq_kick, 0, sizeof(ch->rxq_kick));
 	ch->ev_prod = 0;
 	ch->doorbell_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	ch->irq_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (ch->doorbell_fd < 0 || ch->irq_fd < 0)
 		goto nomem;
+	for (uint32_t q = 0; q < ch->n_queues; q++)
+		if ((ch->rxq_irq_fd[q] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0)
+			goto nomem;
 	fds[0] = memfd;
 	fds[1] = ch->doorbell_fd;
 	fds[2] = ch->irq_fd;
 	welcome(fd, SNIC_CHAN_OK, size, fds, 3, NULL);
 	close(memfd);
+	if (send_rxq_irqs(fd, ch))      /* the host's open fails and hangs up */
+		sim_log(s, SNIC_FW_LOG_WARN, "cannot hand the rx interrupts to host pid %d: %s",
+			(int)cred.pid, strerror(errno));
 	ch->conn_fd = fd;
 	ch->host_pid = cred.pid;
 	ch->attaches++;
@@ -228,6 +270,7 @@ nomem:
 	if (ch->irq_fd >= 0)
 		close(ch->irq_fd);
 	ch->doorbell_fd = ch->irq_fd = -1;
+	close_rxq_irqs(ch);
 refuse:
 	close(fd);
 }
@@ -243,6 +286,7 @@ void sim_chan_detach(struct sim *s, const char *why)
 	close(ch->conn_fd);
 	close(ch->doorbell_fd);
 	close(ch->irq_fd);
+	close_rxq_irqs(ch);
 	munmap(ch->mem, ch->mem_size);
 	ch->conn_fd = ch->doorbell_fd = ch->irq_fd = -1;
 	ch->mem = NULL;
@@ -373,6 +417,7 @@ void sim_chan_rep_rx(struct sim *s, uint16_t vport, const uint8_t *frame,
 	ch->rx_prod[q] = prod + 1;
 	STORE(&r->prod.v, prod + 1);
 	ch->irq_pending = true;
+	ch->rxq_kick[q / 64] |= 1ull << (q % 64);
 }
 
 void sim_chan_event(struct sim *s, const struct snic_ifc_event *ev)
@@ -393,6 +438,29 @@ void sim_chan_event(struct sim *s, const struct snic_ifc_event *ev)
 	ch->irq_pending = true;
 }
 
+/* The rx interrupts of the queues that got frames (after the fence): each
+ * armed one is disarmed and raised, once. */
+static void kick_rxqs(struct sim *s)
+{
+	struct sim_chan *ch = &s->ch;
+	uint64_t one = 1;
+
+	for (uint32_t w = 0; w < (ch->n_queues + 63) / 64; w++) {
+		for (uint64_t bits = ch->rxq_kick[w]; bits; bits &= bits - 1) {
+			uint32_t q = w * 64 + (uint32_t)__builtin_ctzll(bits);
+			uint32_t *armed = &ch->queues[q].rx_armed.v;
+
+			if (LOAD(armed) &&
+			    atomic_exchange_explicit((_Atomic uint32_t *)armed, 0u,
+						     memory_order_acq_rel)) {
+				(void)!write(ch->rxq_irq_fd[q], &one, sizeof(one));
+				s->stats.rxq_irqs++;
+			}
+		}
+		ch->rxq_kick[w] = 0;
+	}
+}
+
 void sim_chan_kick(struct sim *s)
 {
 	struct sim_chan *ch = &s->ch;
@@ -401,11 +469,12 @@ void sim_chan_kick(struct sim *s)
 	if (!ch->irq_pending || ch->conn_fd < 0)
 		return;
 	ch->irq_pending = false;
-	/* publish before reading the host's flag (it sets the flag, then
+	/* publish before reading the host's flags (it sets a flag, then
 	 * re-checks our indexes: one of us sees the other) */
 	atomic_thread_fence(memory_order_seq_cst);
 	if (LOAD(&ch->shm->host_sleeping.v))
 		(void)!write(ch->irq_fd, &one, sizeof(one));
+	kick_rxqs(s);
 }
 
 void sim_chan_sleep(struct sim *s, bool sleeping)

@@ -95,11 +95,11 @@ static void status(struct sim *s, struct out *o)
 	    (unsigned long long)s->ch.attaches, s->o.sock_path);
 	put(o, "channel commands=%llu bad_ring_index=%llu bad_desc_len=%llu "
 	    "bad_cmd_len=%llu rx_ring_full=%llu rx_too_big=%llu no_host=%llu "
-	    "events_lost=%llu\n", (unsigned long long)st->commands,
+	    "events_lost=%llu rxq_irqs=%llu\n", (unsigned long long)st->commands,
 	    (unsigned long long)st->bad_ring_index, (unsigned long long)st->bad_desc_len,
 	    (unsigned long long)st->bad_cmd_len, (unsigned long long)st->rx_ring_full,
 	    (unsigned long long)st->rx_too_big, (unsigned long long)st->no_host,
-	    (unsigned long long)st->events_lost);
+	    (unsigned long long)st->events_lost, (unsigned long long)st->rxq_irqs);
 	for (unsigned i = 0; i < s->board->n_uplinks; i++)
 		port_line(o, &s->uplinks[i]);
 	port_line(o, &s->pf);

@@ -82,6 +82,7 @@ struct sim_chan {
 	int conn_fd;                  /* -1: no host attached */
 	int doorbell_fd;              /* host -> NIC */
 	int irq_fd;                   /* NIC -> host */
+	int rxq_irq_fd[SNIC_CHAN_MAX_QUEUES];  /* each queue's rx interrupt */
 	pid_t host_pid;
 	uint8_t *mem;
 	size_t mem_size;
@@ -96,6 +97,8 @@ struct sim_chan {
 	struct snic_chan_shm layout;  /* the header as we wrote it */
 	uint32_t n_queues;
 	bool irq_pending;
+	/* queues with rx published since the last kick (look at rx_armed) */
+	uint64_t rxq_kick[(SNIC_CHAN_MAX_QUEUES + 63) / 64];
 	uint64_t attaches;
 };
 

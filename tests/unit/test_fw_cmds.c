@@ -654,6 +654,57 @@ static void test_vports(void)
 		  SNIC_SYN_PERMISSION);
 }
 
+/* LIST_OBJECTS, QUERY_REFORMAT/MODIFY_HDR, RESET_STEERING: refusals. */
+static void test_recover(void)
+{
+	struct snic_ifc_list_objects_in *l;
+	struct snic_ifc_reset_steering_in *r;
+	struct snic_ifc_obj_in *o;
+	const size_t lsz = sizeof(*l);
+
+	l = mb(SNIC_CMD_LIST_OBJECTS, lsz);
+	l->max = snic_ifc_le32(8);
+	refuse("list type 0", l, lsz, SNIC_SYN_LIST_TYPE);
+	l->type = snic_ifc_le32(SNIC_OBJ_COUNTERS + 1);
+	refuse("list type 7", l, lsz, SNIC_SYN_LIST_TYPE);
+	l->type = snic_ifc_le32(SNIC_OBJ_ENTRY);
+	l->max = 0;
+	refuse("list max 0", l, lsz, SNIC_SYN_LIST_MAX);
+	l->max = snic_ifc_le32(SNIC_IFC_MAX_LIST + 1);
+	refuse("list max 513", l, lsz, SNIC_SYN_LIST_MAX);
+	l->max = snic_ifc_le32(1);
+	l->rsvd = 1;
+	refuse("list rsvd", l, lsz, SNIC_SYN_RSVD_NOT_ZERO);
+	l->rsvd = 0;
+	refuse_as("list with no room for one item", SNIC_IFC_FUNC_PF, l, lsz,
+		  sizeof(struct snic_ifc_list_objects_out) + 4, SNIC_SYN_OUT_TOO_SHORT);
+	refuse_as("VF0 lists entries", SNIC_IFC_FUNC_VF(0), l, lsz, sizeof(outbox),
+		  SNIC_SYN_PERMISSION);
+	refuse("list, one byte short", l, lsz - 1, SNIC_SYN_IN_TOO_SHORT);
+
+	o = mb(SNIC_CMD_QUERY_REFORMAT, sizeof(*o));
+	o->id = snic_ifc_le32(r_1 + 1);
+	refuse("query a free reformat", o, sizeof(*o), SNIC_SYN_REFORMAT_NOT_FOUND);
+	o->id = snic_ifc_le32(1u << 20);
+	refuse("query reformat 2^20", o, sizeof(*o), SNIC_SYN_REFORMAT_NOT_FOUND);
+	o = mb(SNIC_CMD_QUERY_MODIFY_HDR, sizeof(*o));
+	o->id = snic_ifc_le32(m_1 + 1);
+	refuse("query a free modify", o, sizeof(*o), SNIC_SYN_MODIFY_NOT_FOUND);
+	o->id = snic_ifc_le32(m_1);
+	o->rsvd = 1;
+	refuse("query modify rsvd", o, sizeof(*o), SNIC_SYN_RSVD_NOT_ZERO);
+
+	r = mb(SNIC_CMD_RESET_STEERING, sizeof(*r));
+	r->flags = snic_ifc_le32(1);
+	refuse("reset flags 1", r, sizeof(*r), SNIC_SYN_RESET_FLAGS);
+	r->flags = 0;
+	r->rsvd = 1;
+	refuse("reset rsvd", r, sizeof(*r), SNIC_SYN_RSVD_NOT_ZERO);
+	r->rsvd = 0;
+	refuse_as("VF1 resets the e-switch", SNIC_IFC_FUNC_VF(1), r, sizeof(*r),
+		  sizeof(outbox), SNIC_SYN_PERMISSION);
+}
+
 int main(void)
 {
 	snic_test_nic_boot(&nic, SNIC_SMALL_BOARD);
@@ -668,6 +719,7 @@ int main(void)
 	test_modify();
 	test_counters();
 	test_vports();
+	test_recover();
 
 	/* every syndrome of the ABI was produced */
 #define SEEN(name, val, st, text) \

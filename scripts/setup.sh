@@ -28,6 +28,7 @@ PACKAGES=(
   libpcap-dev tshark tcpdump iperf3
   iproute2 iputils-ping libmnl-dev
   openvswitch-switch
+  openvswitch-common              # ovs-ofctl: the oracle of test_ofrule_ovs
   python3 dpkg-dev procps psmisc
 )
 # The driver-SDK headers the project needs beyond libdpdk-dev, by their path in

@@ -386,6 +386,17 @@ void snic_flow_ctx_destroy(struct snic_flow_ctx *ctx)
 	free(ctx);
 }
 
+void snic_flow_ctx_release(struct snic_flow_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	flow_drop_all(ctx);     /* memory only: the firmware keeps everything */
+	free(ctx->ports);
+	free(ctx->tables);
+	free(ctx->hash);
+	free(ctx);
+}
+
 int snic_flow_transfer_proxy(const struct snic_flow_ctx *ctx, uint16_t *port_id)
 {
 	for (unsigned i = 0; i < ctx->n_ports; i++)

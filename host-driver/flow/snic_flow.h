@@ -173,6 +173,13 @@ int snic_flow_ctx_create(struct snic_flow_ctx **out, struct snic_fwc *fwc,
 void snic_flow_ctx_destroy(struct snic_flow_ctx *ctx);
 
 /**
+ * Free the context but leave its rules and objects in the NIC, forwarding:
+ * for a driver instance whose successor adopts them (SNIC_FLOW_RECOVER_ADOPT).
+ * Handles are invalid afterwards.
+ */
+void snic_flow_ctx_release(struct snic_flow_ctx *ctx);
+
+/**
  * rte_flow_validate(): would this rule be created now?  Changes nothing.
  * @param port_id  the DPDK port the rule is given on (one of ctx's ports)
  * @return 0, or a negative errno with *error filled (error may be NULL).

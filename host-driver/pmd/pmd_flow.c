@@ -7,10 +7,14 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <string.h>
 
 #include <rte_flow_driver.h>
 
+#include "rte_pmd_snic.h"
 #include "snic_pmd.h"
+
+static int unavailable(struct snic_pmd_nic *nic, struct rte_flow_error *error);
 
 int snic_pmd_flow_attach(struct snic_pmd_nic *nic)
 {
@@ -47,9 +51,63 @@ int snic_pmd_flow_attach(struct snic_pmd_nic *nic)
 
 void snic_pmd_flow_detach(struct snic_pmd_nic *nic)
 {
-	if (nic->flow)
+	if (nic->flow && nic->flow_recover == SNIC_FLOW_RECOVER_ADOPT) {
+		/* rules outlive this instance: the next one adopts them */
+		struct snic_flow_usage u;
+
+		snic_flow_get_usage(nic->flow, &u);
+		SNIC_PMD_LOG(INFO, "%s: leaving %u flow rule(s) in the NIC for the "
+			     "next driver instance (flow_recover=adopt)", nic->name,
+			     u.flows);
+		snic_flow_ctx_release(nic->flow);
+	} else if (nic->flow) {
 		snic_flow_ctx_destroy(nic->flow);
+	}
 	nic->flow = NULL;
+}
+
+static struct snic_pmd_nic *nic_of_port(uint16_t port_id)
+{
+	struct rte_eth_dev *dev;
+
+	if (!rte_eth_dev_is_valid_port(port_id))
+		return NULL;
+	dev = &rte_eth_devices[port_id];
+	if (!dev->device || !dev->device->driver ||
+	    strcmp(dev->device->driver->name, RTE_STR(SNIC_PMD_DRIVER)))
+		return NULL;
+	return ((struct snic_pmd_port *)dev->data->dev_private)->nic;
+}
+
+int rte_pmd_snic_flow_orphans(uint16_t port_id)
+{
+	struct snic_pmd_nic *nic = nic_of_port(port_id);
+	int n;
+
+	if (!nic)
+		return -ENODEV;
+	if (!nic->flow)
+		return -ENOTSUP;
+	pthread_mutex_lock(&nic->lock);
+	n = (int)snic_flow_orphans(nic->flow);
+	pthread_mutex_unlock(&nic->lock);
+	return n;
+}
+
+int rte_pmd_snic_flow_flush_orphans(uint16_t port_id, struct rte_flow_error *error)
+{
+	struct snic_pmd_nic *nic = nic_of_port(port_id);
+	int r;
+
+	if (!nic)
+		return -rte_flow_error_set(error, ENODEV, RTE_FLOW_ERROR_TYPE_UNSPECIFIED,
+					   NULL, "not a net_snic port");
+	if (!nic->flow)
+		return unavailable(nic, error);
+	pthread_mutex_lock(&nic->lock);
+	r = snic_flow_flush_orphans(nic->flow, error);
+	pthread_mutex_unlock(&nic->lock);
+	return r;
 }
 
 static struct snic_pmd_nic *nic_of(struct rte_eth_dev *dev)

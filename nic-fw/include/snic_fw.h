@@ -123,6 +123,12 @@ void snic_fw_shutdown(struct snic_fw *fw);
 /** The board the firmware booted from. */
 const struct snic_fw_board *snic_fw_get_board(const struct snic_fw *fw);
 
+/** Steering objects in use now (for status displays and tests). */
+struct snic_fw_usage {
+	uint32_t tables, groups, entries;
+};
+void snic_fw_get_usage(const struct snic_fw *fw, struct snic_fw_usage *u);
+
 /**
  * Execute one command.
  * @param func     issuing function (SNIC_IFC_FUNC_PF or SNIC_IFC_FUNC_VF(n)),

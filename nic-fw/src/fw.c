@@ -223,3 +223,10 @@ const struct snic_fw_board *snic_fw_get_board(const struct snic_fw *fw)
 {
 	return &fw->board;
 }
+
+void snic_fw_get_usage(const struct snic_fw *fw, struct snic_fw_usage *u)
+{
+	u->tables = fw->n_tables_used;
+	u->entries = fw->n_entries;
+	u->groups = fw->board.max_groups - fw->group_ids.n_free;
+}

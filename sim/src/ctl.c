@@ -100,6 +100,13 @@ static void status(struct sim *s, struct out *o)
 	    (unsigned long long)st->bad_cmd_len, (unsigned long long)st->rx_ring_full,
 	    (unsigned long long)st->rx_too_big, (unsigned long long)st->no_host,
 	    (unsigned long long)st->events_lost, (unsigned long long)st->rxq_irqs);
+	{
+		struct snic_fw_usage u;
+
+		snic_fw_get_usage(s->fw, &u);
+		put(o, "steering tables=%u groups=%u entries=%u\n", u.tables, u.groups,
+		    u.entries);
+	}
 	for (unsigned i = 0; i < s->board->n_uplinks; i++)
 		port_line(o, &s->uplinks[i]);
 	port_line(o, &s->pf);

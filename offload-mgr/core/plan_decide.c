@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * plan_decide.c - per table, where each rule runs and which software rules
+ * need a trap (the rules of snic_mgr_plan.h, top).  Pure: reads the cached
+ * translations and capacity refusals, writes the decision fields.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan_internal.h"
+
+/* OpenFlow order: priority descending, then id (older first). */
+static int of_cmp(const void *a, const void *b)
+{
+	const struct prule *x = *(const struct prule *const *)a;
+	const struct prule *y = *(const struct prule *const *)b;
+
+	if (x->of.priority != y->of.priority)
+		return x->of.priority > y->of.priority ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static bool overlaps(const struct prule *a, const struct prule *b)
+{
+	return snic_of_match_overlaps(&a->of.match, &b->of.match);
+}
+
+/* Does any-in_port rule a also apply to tunnel rule x's packets (on their
+ * inner headers)?  Compare without the tunnel-only fields. */
+static bool overlaps_inner(const struct prule *a, const struct prule *x)
+{
+	struct snic_of_match m = x->of.match;
+
+	m.in_port = m.in_port_mask = 0;
+	m.tun_id = m.tun_id_mask = 0;
+	m.tun_src = m.tun_src_mask = m.tun_dst = m.tun_dst_mask = 0;
+	return snic_of_match_overlaps(&a->of.match, &m);
+}
+
+static void to_sw(struct prule *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void to_sw(struct prule *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->state = SNIC_MGR_SW;
+	r->want_hw = false;
+	va_start(ap, fmt);
+	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
+	va_end(ap);
+}
+
+/* A later hardware rule of the same group overlapping r (r is above it). */
+static bool lower_hw_overlaps(struct prule **v, size_t n, size_t i)
+{
+	for (size_t k = i + 1; k < n; k++)
+		if (v[k]->want_hw && v[k]->group == v[i]->group && overlaps(v[i], v[k]))
+			return true;
+	return false;
+}
+
+/* One pass; returns true when a rule was held back for a level tie (the
+ * traps and ties must then be looked at again). */
+static bool decide_pass(struct snic_mgr_plan *p, struct prule **v, size_t n,
+			bool miss_drop, struct prule **held_by, struct prule **any)
+{
+	bool changed = false;
+	size_t n_u = 0, n_any = 0;
+
+	/* 1: each rule on its own, and held back by untrappable software
+	 * ones (held_by: the untrappable so far; any: the any-in_port ones) */
+	for (size_t i = 0; i < n; i++) {
+		struct prule *r = v[i];
+		const struct prule *hold = NULL;
+
+		if (i) {
+			struct prule *u = v[i - 1];     /* classify the previous one */
+
+			if (!u->want_hw && u->state != SNIC_MGR_HW &&
+			    (!u->trappable || u->cap_notrap))
+				held_by[n_u++] = u;
+			if (u->any_in_port)
+				any[n_any++] = u;
+		}
+		if (r->tie_held)
+			continue;       /* held back for a tie in an earlier pass */
+		r->want_hw = r->want_trap = false;
+		if (r->xl_rc) {
+			r->state = r->xl_rc == -EAGAIN ? SNIC_MGR_PENDING : SNIC_MGR_SW;
+			snprintf(r->reason, sizeof(r->reason), "%s", r->xl_reason);
+			continue;
+		}
+		if (r->cap_sw || r->refused) {
+			to_sw(r, "%s", r->cap_reason);
+			continue;
+		}
+		for (size_t k = 0; k < n_u && !hold; k++)
+			if (held_by[k]->group == r->group && overlaps(held_by[k], r))
+				hold = held_by[k];
+		if (hold) {
+			to_sw(r, "held back: rule %llu (priority %u) overlaps it and runs "
+			      "in software, and the NIC cannot send its packets there "
+			      "(%s)", (unsigned long long)hold->id, hold->of.priority,
+			      hold->cap_notrap ? "no room for a trap" :
+			      "its match has no hardware form");
+			continue;
+		}
+		if (r->tunnel_rx) {
+			for (size_t k = 0; k < n_any && !hold; k++)
+				if (overlaps_inner(any[k], r))
+					hold = any[k];
+			if (hold) {
+				to_sw(r, "held back: rule %llu (priority %u, any in_port) "
+				      "also applies to tunnel packets, on their inner "
+				      "headers, which the NIC matches only after this "
+				      "rule's decapsulation", (unsigned long long)hold->id,
+				      hold->of.priority);
+				continue;
+			}
+		}
+		r->state = SNIC_MGR_HW;
+		r->want_hw = true;
+		r->reason[0] = 0;
+	}
+	/* 2: traps for software rules with overlapping hardware below them */
+	for (size_t i = 0; i < n; i++) {
+		struct prule *r = v[i];
+
+		if (r->want_hw || !r->trappable || r->cap_notrap)
+			continue;
+		if (lower_hw_overlaps(v, n, i) || (miss_drop && !r->tunnel_rx))
+			r->want_trap = true;
+	}
+	/* 3: level ties between overlapping rules of different priority */
+	for (size_t i = 0; i < n; i++) {
+		struct prule *a = v[i];
+
+		if (!a->want_hw && !a->want_trap)
+			continue;
+		for (size_t k = i + 1; k < n; k++) {
+			struct prule *b = v[k];
+
+			if (b->group != a->group)
+				continue;
+			if (b->level > a->level)
+				break;  /* levels grow as priorities fall: no more ties */
+			if (!b->want_hw || b->level != a->level ||
+			    b->of.priority == a->of.priority || !overlaps(a, b))
+				continue;
+			to_sw(b, "held back: priority %u shares the NIC's priority level %u "
+			      "with overlapping rule %llu (priority %u); the device has "
+			      "%u levels", b->of.priority, b->level,
+			      (unsigned long long)a->id, a->of.priority,
+			      p->env.priority_levels);
+			b->tie_held = true;
+			changed = true;
+		}
+	}
+	return changed;
+}
+
+void plan_decide(struct snic_mgr_plan *p, struct ptable *t, unsigned table)
+{
+	struct prule **v = t->r;
+	size_t n = t->n;
+	bool untrappable_sw = false;
+	unsigned passes = 0;
+
+	struct prule **held_by, **any;
+
+	if (n)
+		qsort(v, n, sizeof(*v), of_cmp);
+	for (size_t i = 0; i < n; i++)
+		v[i]->tie_held = false;
+	held_by = malloc((n ? n : 1) * sizeof(*held_by));
+	any = malloc((n ? n : 1) * sizeof(*any));
+	if (!held_by || !any) {
+		/* cannot plan: keep every rule in software, nothing in hardware */
+		for (size_t i = 0; i < n; i++) {
+			to_sw(v[i], "out of memory while planning");
+			v[i]->want_trap = false;
+		}
+		free(held_by);
+		free(any);
+		t->want_miss = false;
+		return;
+	}
+	while (decide_pass(p, v, n, p->miss == SNIC_MGR_MISS_DROP, held_by, any) &&
+	       ++passes < 64)
+		;
+	free(held_by);
+	free(any);
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i]->want_hw && !v[i]->tunnel_rx && v[i]->state != SNIC_MGR_HW &&
+		    (!v[i]->trappable || v[i]->cap_notrap))
+			untrappable_sw = true;
+	}
+	/* a table-miss drop would take what untrappable software rules need */
+	t->want_miss = p->miss == SNIC_MGR_MISS_DROP && n && !untrappable_sw;
+	(void)table;
+}

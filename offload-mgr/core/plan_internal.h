@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * plan_internal.h - private to the planner (plan*.c).
+ *
+ *   plan.c        rules, tables, staging, queries
+ *   plan_decide.c per table: where each rule runs, which traps are needed
+ *   plan_apply.c  the difference to the hardware: creates, then destroys
+ */
+#ifndef PLAN_INTERNAL_H
+#define PLAN_INTERNAL_H
+
+#include "snic_mgr_plan.h"
+
+#define PLAN_TABLES 255u
+
+/** A hardware rule the planner installed. */
+struct hw_inst {
+	void *h;            /**< the driver's handle; NULL: none */
+	uint64_t fp;        /**< fingerprint of what it is */
+};
+
+struct prule {
+	uint64_t id;
+	struct snic_of_rule of;
+	bool deleted;       /**< staged removal */
+	bool dirty;         /**< translate again */
+
+	/* the translation (cached while not dirty) */
+	int xl_rc;          /**< 0, -ENOTSUP, -EAGAIN */
+	bool trappable, tunnel_rx, any_in_port;
+	unsigned n_fp;      /**< hardware rules it translates to */
+	uint64_t fp[SNIC_MGR_MAX_VARIANTS];
+	uint64_t trap_fp;
+	uint32_t level;     /**< rte_flow priority of its main rule */
+	uint32_t group;     /**< its rte_flow group */
+	char xl_reason[SNIC_MGR_REASON_MAX];
+
+	/* capacity refusals, remembered until rules are removed */
+	bool cap_sw;        /**< its create was refused: runs in software */
+	bool cap_notrap;    /**< its trap was refused: cannot be trapped */
+	bool refused;       /**< the driver refused it (not capacity) */
+	char cap_reason[SNIC_MGR_REASON_MAX];
+
+	/* the decision */
+	enum snic_mgr_state state;
+	bool want_hw, want_trap;
+	bool tie_held;      /**< held back for a priority-level tie */
+	char reason[SNIC_MGR_REASON_MAX];
+
+	/* what is installed */
+	unsigned n_inst;
+	struct hw_inst inst[SNIC_MGR_MAX_VARIANTS];
+	struct hw_inst trap;
+};
+
+/** Distinct OF priorities of a group, descending (for dense levels). */
+struct prio_map {
+	uint16_t *v;
+	size_t n;
+};
+
+struct ptable {
+	struct prule **r;
+	size_t n, cap;
+	struct prio_map map;        /**< its group's priorities (dense mode) */
+	bool dirty;
+	bool want_miss;             /**< a table-miss drop is wanted */
+	struct hw_inst miss;        /**< the installed table-miss drop */
+};
+
+struct guard {
+	uint32_t ofport;
+	struct hw_inst g;
+	bool want;
+};
+
+struct snic_mgr_plan {
+	struct snic_mgr_xlate_env env;
+	const struct snic_mgr_hw_ops *ops;
+	void *ops_arg;
+	enum snic_mgr_miss miss;
+	bool env_dirty;
+	bool retry_capacity;        /**< rules went away: retry refused ones */
+
+	struct ptable t[PLAN_TABLES];
+	struct prule **by_id;       /**< open hash by id */
+	size_t hcap, n_rules;
+
+	bool dense;                 /**< levels by rank, not by value */
+	struct prio_map root_map;   /**< group 0: table 0's tunnel rules */
+	struct hw_inst root_next;
+	struct guard *guards;
+	size_t n_guards;
+
+	struct snic_mgr_xlate_set scratch;   /**< one translation at a time */
+	struct snic_mgr_sync_stats st;
+	char msg[SNIC_MGR_REASON_MAX];
+};
+
+/* plan.c */
+struct prule *plan_find(const struct snic_mgr_plan *p, uint64_t id);
+/** Set the rte_flow priorities of r's translation in scratch (and of a
+ *  trap) from the planner's level map. */
+void plan_set_levels(struct snic_mgr_plan *p, const struct prule *r,
+		     struct snic_mgr_hwrule *h, unsigned n);
+uint64_t plan_fp(const struct snic_mgr_hwrule *r);
+/** Translate r again (sets the cache fields). */
+void plan_translate(struct snic_mgr_plan *p, struct prule *r);
+
+/* plan_decide.c */
+void plan_decide(struct snic_mgr_plan *p, struct ptable *t, unsigned table);
+
+/* plan_apply.c */
+/** Make the hardware of table t match the decision.  @return true when a
+ *  refusal changed a decision input (decide again). */
+bool plan_apply(struct snic_mgr_plan *p, struct ptable *t, unsigned table);
+/** The root catch-all and the guards of the tunnel ports. */
+void plan_apply_root(struct snic_mgr_plan *p);
+/** Destroy everything a rule has installed. */
+void plan_uninstall(struct snic_mgr_plan *p, struct prule *r);
+void plan_hw_destroy(struct snic_mgr_plan *p, struct hw_inst *i);
+
+#endif /* PLAN_INTERNAL_H */

@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_plan.c - the offload planner over the real translation and the real
+ * rte_flow driver code (host-driver/flow) on the firmware booted in-process
+ * (small board: 64 priority levels, groups 0..7, 4096 entries).  Each case
+ * builds an overlap where a wrong planner would misroute a packet, sends
+ * the packet through the firmware and checks the OpenFlow outcome: the
+ * hardware delivers it where OpenFlow says, or hands it to software (the
+ * representor of its source port) as it entered.
+ */
+#include <errno.h>
+
+#include <rte_errno.h>
+
+#include "pkt_frames.h"
+#include "snic_flow.h"
+#include "snic_mgr_plan.h"
+#include "snic_test_fw.h"
+
+#define VF(n) SNIC_IFC_VPORT_VF(n)
+#define UP    SNIC_IFC_VPORT_UPLINK(0)
+
+static struct snic_test_nic nic;
+static struct snic_flow_ctx *ctx;
+static struct snic_mgr_plan *plan;
+
+static struct snic_mgr_port ports[] = {
+	{ "uplink", 1, SNIC_MGR_PORT_UPLINK, 0, -1, false, false, false, 0, 0, 0, 0 },
+	{ "vf0", 2, SNIC_MGR_PORT_VF, 1, 0, false, false, false, 0, 0, 0, 0 },
+	{ "vf1", 3, SNIC_MGR_PORT_VF, 2, 1, false, false, false, 0, 0, 0, 0 },
+	{ "vf2", 4, SNIC_MGR_PORT_VF, 3, 2, false, false, false, 0, 0, 0, 0 },
+	{ "vf3", 5, SNIC_MGR_PORT_VF, 4, 3, false, false, false, 0, 0, 0, 0 },
+	{ "vxlan0", 10, SNIC_MGR_PORT_TUNNEL, 0, -1, false, false, false,
+	  0xc0a80102, 0xc0a80101, 100, 4789 },
+};
+static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 0xa }, mac_b[6] = { 2, 0, 0, 0, 0, 0xb };
+static const uint8_t up_mac[6] = { 0x02, 0xaa, 0, 0, 1, 0 }, nh_mac[6] = { 2, 0xee, 0, 0, 0, 2 };
+
+static const struct snic_mgr_port *port_by_no(void *arg, uint32_t ofport)
+{
+	(void)arg;
+	for (size_t i = 0; i < RTE_DIM(ports); i++)
+		if (ports[i].ofport == ofport)
+			return &ports[i];
+	return NULL;
+}
+
+static int neigh(void *arg, uint32_t ip, uint8_t mac[6])
+{
+	(void)arg;
+	(void)ip;
+	memcpy(mac, nh_mac, 6);
+	return 0;
+}
+
+static unsigned tunnels(void *arg, const struct snic_mgr_port **out, unsigned max)
+{
+	(void)arg;
+	if (max)
+		out[0] = &ports[5];
+	return 1;
+}
+
+static int of_lookup(void *arg, const char *name, uint32_t *ofport)
+{
+	(void)arg;
+	for (size_t i = 0; i < RTE_DIM(ports); i++)
+		if (!strcmp(ports[i].name, name)) {
+			*ofport = ports[i].ofport;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static const struct snic_of_port_ops of_ops = { .lookup = of_lookup };
+static const struct snic_of_ports of_ports = { &of_ops, NULL };
+
+/* ---- the hardware: host-driver/flow on the in-process firmware ---- */
+
+static unsigned n_live;
+
+static int hw_create(void *arg, const struct snic_mgr_hwrule *r, void **h,
+		     struct rte_flow_error *e)
+{
+	(void)arg;
+	*h = snic_flow_create(ctx, r->port_id, &r->attr, r->items, r->actions, e);
+	if (!*h)
+		return -rte_errno;
+	n_live++;
+	return 0;
+}
+
+static int hw_destroy(void *arg, void *h, struct rte_flow_error *e)
+{
+	(void)arg;
+	n_live--;
+	return snic_flow_destroy(ctx, h, e);
+}
+
+static int hw_query(void *arg, void *h, uint64_t *pk, uint64_t *by,
+		    struct rte_flow_error *e)
+{
+	struct rte_flow_query_count q = { 0 };
+	const struct rte_flow_action a = { .type = RTE_FLOW_ACTION_TYPE_COUNT };
+	int rc;
+
+	(void)arg;
+	rc = snic_flow_query(ctx, h, &a, &q, e);
+	*pk = q.hits;
+	*by = q.bytes;
+	return rc;
+}
+
+static const struct snic_mgr_hw_ops hw = { hw_create, hw_destroy, hw_query };
+
+/* ---- helpers ---- */
+
+static uint64_t next_id = 1;
+
+static uint64_t add(const char *text)
+{
+	struct snic_of_rule r;
+	struct snic_of_error e;
+
+	SNIC_REQUIRE(snic_of_rule_parse(text, SNIC_OF_MODE_ADD, &of_ports, &r, &e) == 0,
+		     "%s: %s", text, e.msg);
+	SNIC_REQUIRE(snic_mgr_plan_add(plan, next_id, &r) == 0, "add %s", text);
+	return next_id++;
+}
+
+static void sync_ok(const char *what)
+{
+	struct snic_mgr_sync_stats st;
+	int rc = snic_mgr_plan_sync(plan, &st);
+
+	SNIC_CHECK(rc == 0 && st.failed == 0, "%s: sync %d, %u hardware failures", what,
+		   rc, st.failed);
+}
+
+static struct snic_mgr_rule_info info(uint64_t id)
+{
+	struct snic_mgr_rule_info i;
+
+	SNIC_REQUIRE(snic_mgr_plan_get(plan, id, &i) == 0, "rule %llu", (unsigned long long)id);
+	return i;
+}
+
+static void udp4(struct tf *t, uint32_t dst)
+{
+	struct tf_ip4 ip = { .proto = 17, .ttl = 64, .src = 0x0a000001, .dst = dst };
+
+	tf_init(t);
+	tf_payload(t, 30, 3);
+	tf_udp(t, 1000, 2000);
+	tf_ipv4(t, &ip);
+	tf_eth(t, mac_b, mac_a, 0x0800);
+}
+
+/* Where did the last frame go?  "vport N", "rep N" (software) or "drop". */
+static const char *fate(void)
+{
+	static char b[64];
+
+	if (nic.hal.n_frames == 0)
+		return "drop";
+	snprintf(b, sizeof(b), "%s 0x%x%s", nic.hal.frames[0].q == SNIC_FW_TX_REP ? "rep" : "vport",
+		 nic.hal.frames[0].vport, nic.hal.n_frames > 1 ? " (+more)" : "");
+	return b;
+}
+
+static void expect(uint16_t from, struct tf *t, const char *want, const char *what)
+{
+	snic_test_rx(&nic, from, tf_data(t), t->len);
+	SNIC_CHECK(!strcmp(fate(), want), "%s: the frame went to %s, OpenFlow says %s",
+		   what, fate(), want);
+}
+
+static char *vp(const char *kind, uint16_t v)
+{
+	static char b[4][32];
+	static unsigned i;
+
+	snprintf(b[i & 3], sizeof(b[0]), "%s 0x%x", kind, v);
+	return b[i++ & 3];
+}
+
+static void clear_rules(void)
+{
+	for (uint64_t id = 1; id < next_id; id++)
+		snic_mgr_plan_del(plan, id);
+	sync_ok("clear");
+}
+
+/* ---- cases ---- */
+
+/* A software rule above an overlapping hardware rule gets a trap. */
+static void test_trap(void)
+{
+	uint64_t hi = add("priority=200,in_port=vf0,ip,nw_dst=10.0.0.2,actions=controller");
+	uint64_t lo = add("priority=100,in_port=vf0,actions=output:vf1");
+	struct tf t;
+
+	sync_ok("trap");
+	SNIC_CHECK(info(hi).state == SNIC_MGR_SW && info(hi).trapped &&
+		   strstr(info(hi).reason, "controller"), "controller rule: sw, trapped: %s",
+		   info(hi).reason);
+	SNIC_CHECK(info(lo).state == SNIC_MGR_HW, "the output rule runs in hardware: %s", info(lo).reason ? info(lo).reason : "");
+	udp4(&t, 0x0a000002);
+	expect(VF(0), &t, vp("rep", VF(0)), "to 10.0.0.2 (the software rule's)");
+	udp4(&t, 0x0a000003);
+	expect(VF(0), &t, vp("vport", VF(1)), "to 10.0.0.3 (the hardware rule's)");
+	clear_rules();
+}
+
+/* A software rule the NIC cannot express holds overlapping lower ones. */
+static void test_hold_back(void)
+{
+	uint64_t hi = add("priority=300,in_port=vf2,metadata=0,actions=output:vf3");
+	uint64_t lo = add("priority=100,in_port=vf2,actions=output:vf1");
+	uint64_t other = add("priority=100,in_port=vf3,actions=output:vf0");
+	struct tf t;
+
+	sync_ok("hold back");
+	SNIC_CHECK(info(hi).state == SNIC_MGR_SW && !info(hi).trapped, "metadata rule: "
+		   "sw, no trap possible: %s", info(hi).reason);
+	SNIC_CHECK(info(lo).state == SNIC_MGR_SW && strstr(info(lo).reason, "held back"),
+		   "the overlapping lower rule is held back: %s", info(lo).reason ?
+		   info(lo).reason : "(hw)");
+	SNIC_CHECK(info(other).state == SNIC_MGR_HW, "a rule it does not overlap stays in hw");
+	udp4(&t, 0x0a000002);
+	expect(VF(2), &t, vp("rep", VF(2)), "from vf2 (OpenFlow: vf3, via software)");
+	expect(VF(3), &t, vp("vport", VF(0)), "from vf3");
+	clear_rules();
+}
+
+/* A tunnel rule below a rule with no in_port that also applies to tunnel
+ * packets is held back; one above it runs in hardware. */
+static void test_tunnel_below_any(void)
+{
+	uint64_t any = add("priority=500,dl_dst=02:00:00:00:00:55,actions=output:vf3");
+	uint64_t low = add("priority=100,in_port=vxlan0,actions=output:vf0");
+	uint64_t high = add("priority=600,in_port=vxlan0,tun_id=100,dl_dst=02:00:00:00:00:66,"
+			    "actions=output:vf2");
+	static const uint8_t d55[6] = { 2, 0, 0, 0, 0, 0x55 }, d66[6] = { 2, 0, 0, 0, 0, 0x66 };
+	struct tf_ip4 oip = { .proto = 17, .ttl = 64, .src = 0xc0a80102, .dst = 0xc0a80101 };
+	struct tf inner, t;
+
+	sync_ok("tunnel");
+	SNIC_CHECK(info(any).state == SNIC_MGR_HW, "the any-in_port rule: hw");
+	SNIC_CHECK(info(low).state == SNIC_MGR_SW && strstr(info(low).reason, "any in_port"),
+		   "the lower tunnel rule is held back: %s", info(low).reason ?
+		   info(low).reason : "(hw)");
+	SNIC_CHECK(info(high).state == SNIC_MGR_HW, "the higher tunnel rule: hw");
+	for (int k = 0; k < 2; k++) {
+		struct tf_ip4 iip = { .proto = 17, .ttl = 64, .src = 0x0a000001, .dst = 0x0a000002 };
+
+		tf_init(&inner);
+		tf_payload(&inner, 20, 1);
+		tf_udp(&inner, 7, 8);
+		tf_ipv4(&inner, &iip);
+		tf_eth(&inner, k ? d66 : d55, mac_a, 0x0800);
+		tf_init(&t);
+		tf_append(&t, tf_data(&inner), inner.len);
+		tf_vxlan(&t, 100);
+		tf_udp(&t, 50000, 4789);
+		tf_ipv4(&t, &oip);
+		tf_eth(&t, up_mac, nh_mac, 0x0800);
+		if (k) {
+			expect(UP, &t, vp("vport", VF(2)), "tunnel packet for :66 (decapsulated)");
+			SNIC_CHECK(nic.hal.n_frames == 1 && nic.hal.frames[0].len == inner.len &&
+				   !memcmp(nic.hal.frames[0].data, tf_data(&inner), inner.len),
+				   "vf2 gets the inner frame byte for byte");
+		} else {
+			expect(UP, &t, vp("rep", UP), "tunnel packet for :55 (OpenFlow: "
+			       "vf3 by the any-in_port rule, via software)");
+		}
+	}
+	clear_rules();
+}
+
+/* Two overlapping rules whose priorities share a level of the 64-level
+ * board (62 distinct priorities over 31 pairs of levels): the lower one is
+ * held back, the packet it alone matches goes to software instead of being
+ * decided by the NIC's tie-break. */
+static void test_level_tie(void)
+{
+	char text[128];
+	uint64_t a, b, far;
+	struct tf t;
+
+	for (unsigned i = 0; i < 59; i++) {
+		snprintf(text, sizeof(text), "priority=%u,in_port=vf0,ip,nw_dst=10.9.0.%u,"
+			 "actions=drop", 2000 + i, i);
+		add(text);
+	}
+	a = add("priority=1001,in_port=vf1,ip,actions=output:vf2");
+	b = add("priority=1000,in_port=vf1,actions=drop");
+	far = add("priority=50000,in_port=vf1,ip,nw_dst=10.0.0.9,actions=output:vf3");
+
+	sync_ok("tie");
+	SNIC_CHECK(info(a).state == SNIC_MGR_HW && info(far).state == SNIC_MGR_HW,
+		   "the higher rules: hw");
+	SNIC_CHECK(info(b).state == SNIC_MGR_SW && strstr(info(b).reason, "priority level"),
+		   "the tied lower rule: %s", info(b).reason ? info(b).reason : "(hw)");
+	udp4(&t, 0x0a000002);
+	expect(VF(1), &t, vp("vport", VF(2)), "IP from vf1");
+	udp4(&t, 0x0a000009);
+	expect(VF(1), &t, vp("vport", VF(3)), "IP from vf1 to 10.0.0.9");
+	tf_init(&t);
+	tf_payload(&t, 46, 9);
+	tf_eth(&t, mac_b, mac_a, 0x88b5);
+	expect(VF(1), &t, vp("rep", VF(1)), "non-IP from vf1 (OpenFlow: drop, via software)");
+	clear_rules();
+}
+
+/* Rules without in_port: OpenFlow never sends a packet back to its port. */
+static void test_ingress_exclusion(void)
+{
+	uint64_t r = add("priority=10,ip,nw_dst=10.0.0.7,actions=output:vf1,output:vf2");
+	struct tf t;
+
+	sync_ok("exclusion");
+	SNIC_CHECK(info(r).state == SNIC_MGR_HW && info(r).n_hw == 3,
+		   "hw with 2 exclusions (%u hardware rules)", info(r).n_hw);
+	udp4(&t, 0x0a000007);
+	snic_test_rx(&nic, VF(0), tf_data(&t), t.len);
+	SNIC_CHECK(nic.hal.n_frames == 2 && snic_test_out_to(&nic, SNIC_FW_TX_VPORT, VF(1)) &&
+		   snic_test_out_to(&nic, SNIC_FW_TX_VPORT, VF(2)), "from vf0: vf1 and vf2");
+	expect(VF(1), &t, vp("vport", VF(2)), "from vf1: vf2 only");
+	expect(VF(2), &t, vp("vport", VF(1)), "from vf2: vf1 only");
+	clear_rules();
+}
+
+/* The hardware fills up: the rest run in software with the driver's
+ * reason, and move to hardware when room appears. */
+static void test_capacity(void)
+{
+	const unsigned n = 4200;
+	unsigned hw_n = 0, sw_n = 0, sw_cap = 0;
+	uint64_t first = next_id, probe;
+	char text[128];
+	struct tf t;
+
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(text, sizeof(text), "priority=10,in_port=vf3,ip,nw_dst=10.%u.%u.%u,"
+			 "actions=output:vf0", (i >> 16) & 255, (i >> 8) & 255, i & 255);
+		add(text);
+	}
+	sync_ok("fill");
+	for (uint64_t id = first; id < next_id; id++) {
+		struct snic_mgr_rule_info i = info(id);
+
+		hw_n += i.state == SNIC_MGR_HW;
+		sw_n += i.state == SNIC_MGR_SW;
+		sw_cap += i.state == SNIC_MGR_SW && i.reason && strstr(i.reason, "max-");
+	}
+	printf("capacity: %u rules in hardware, %u in software\n", hw_n, sw_n);
+	SNIC_CHECK(hw_n > 3000 && sw_n > 0 && hw_n + sw_n == n, "%u hw + %u sw", hw_n, sw_n);
+	SNIC_CHECK(sw_cap == sw_n, "every software rule says which board limit (%u of %u)",
+		   sw_cap, sw_n);
+	probe = next_id - 1;    /* the last one went to software */
+	SNIC_CHECK(info(probe).state == SNIC_MGR_SW, "the last rule is in software");
+	udp4(&t, 0x0a000000 | (uint32_t)((n - 1) & 0xffff));
+	expect(VF(3), &t, vp("rep", VF(3)), "a packet of a rule in software");
+	for (uint64_t id = first; id < first + 1000; id++)
+		snic_mgr_plan_del(plan, id);
+	sync_ok("make room");
+	SNIC_CHECK(info(probe).state == SNIC_MGR_HW, "after removing 1000 rules the last "
+		   "one runs in hardware");
+	expect(VF(3), &t, vp("vport", VF(0)), "its packet now goes through the NIC");
+	clear_rules();
+	SNIC_CHECK_EQ(n_live, 1 + 1, "only the root catch-all and the guard remain");
+}
+
+/* Changing a rule's actions (same match and priority) and table-miss drop. */
+static void test_replace_and_miss(void)
+{
+	uint64_t a = add("priority=10,in_port=vf0,actions=output:vf1");
+	uint64_t b, sw;
+	struct tf t;
+
+	sync_ok("replace: before");
+	snic_mgr_plan_del(plan, a);
+	b = add("priority=10,in_port=vf0,actions=output:vf2");
+	sync_ok("replace");
+	SNIC_CHECK(info(b).state == SNIC_MGR_HW, "the new version is in hardware: %s",
+		   info(b).reason ? info(b).reason : "");
+	udp4(&t, 0x0a000002);
+	expect(VF(0), &t, vp("vport", VF(2)), "after the replacement");
+
+	snic_mgr_plan_set_miss(plan, SNIC_MGR_MISS_DROP);
+	sync_ok("miss drop");
+	expect(VF(3), &t, "drop", "table-miss drop in hardware");
+	sw = add("priority=5,in_port=vf3,metadata=0,actions=output:vf0");
+	sync_ok("miss drop + untrappable");
+	expect(VF(3), &t, vp("rep", VF(3)), "with an untrappable software rule, misses go "
+	       "to software (which applies the drop itself)");
+	(void)sw;
+	snic_mgr_plan_set_miss(plan, SNIC_MGR_MISS_SW);
+	clear_rules();
+}
+
+int main(void)
+{
+	static const struct snic_flow_port fports[] = {
+		{ 0, SNIC_IFC_VPORT_UPLINK(0), true }, { 1, VF(0), false },
+		{ 2, VF(1), false }, { 3, VF(2), false }, { 4, VF(3), false },
+	};
+	struct snic_mgr_xlate_env env = {
+		.port = port_by_no, .neigh = neigh, .tunnels = tunnels,
+		.proxy_port = 0, .uplink_port = 0,
+	};
+	char err[256];
+
+	snic_test_nic_boot(&nic, SNIC_SMALL_BOARD);
+	SNIC_REQUIRE(snic_flow_ctx_create(&ctx, &nic.pf, fports, RTE_DIM(fports),
+					  SNIC_FLOW_RECOVER_REFUSE, err, sizeof(err)) == 0,
+		     "flow ctx: %s", err);
+	memcpy(env.uplink_mac, up_mac, 6);
+	env.priority_levels = snic_flow_get_caps(ctx)->priority_levels;
+	env.max_group = snic_flow_get_caps(ctx)->max_table_level;
+	SNIC_REQUIRE(snic_mgr_plan_create(&plan, &env, &hw, NULL, err, sizeof(err)) == 0,
+		     "plan: %s", err);
+	sync_ok("empty");
+	SNIC_CHECK_EQ(n_live, 2, "an empty plan: the root catch-all and vxlan0's guard");
+	test_trap();
+	test_hold_back();
+	test_tunnel_below_any();
+	test_level_tie();
+	test_ingress_exclusion();
+	test_capacity();
+	test_replace_and_miss();
+	snic_mgr_plan_destroy(plan);
+	SNIC_CHECK_EQ(n_live, 0, "destroying the planner removes every hardware rule");
+	snic_flow_ctx_destroy(ctx);
+	snic_test_nic_down(&nic);
+	return snic_test_done();
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * mgr_internal.h - private to offload-mgr/mgr.
+ *
+ *   mgr.c        life cycle, ports, tunnels, settings, loading the store,
+ *                the planner's environment
+ *   mgr_rules.c  the rule index, add/del/mod/replace, dump, timeouts
+ */
+#ifndef MGR_INTERNAL_H
+#define MGR_INTERNAL_H
+
+#include "snic_mgr.h"
+
+/** A rule as the manager keeps it. */
+struct mrule {
+	uint64_t id;                /**< the user-visible id (the store's) */
+	uint64_t plan_id;           /**< its id in the planner (new per change) */
+	struct snic_of_rule of;
+	char *text;                 /**< canonical text */
+	uint64_t created_ms;        /**< monotonic */
+	uint64_t used_ms;           /**< last time its counters moved */
+	uint64_t sw_packets, sw_bytes;
+	uint64_t hw_base_packets, hw_base_bytes;  /**< of hardware rules replaced */
+	uint64_t seen_packets;      /**< hw + sw total at the last check */
+	bool seen_valid;            /**< seen_packets came from a good read */
+	struct mrule *id_next, *key_next;  /**< hash chains */
+};
+
+struct neigh {
+	uint32_t ip;
+	uint8_t mac[6];
+};
+
+struct snic_mgr {
+	struct snic_mgr_config cfg;
+	struct snic_mgr_store *store;
+	struct snic_mgr_plan *plan;
+	struct snic_of_ports of_ports;
+
+	struct snic_mgr_port *ports;    /**< uplink, VFs, then tunnels */
+	unsigned n_ports, n_fixed;      /**< all; uplink + VFs */
+
+	struct neigh *neigh;
+	unsigned n_neigh;
+	enum snic_mgr_miss miss;
+
+	struct mrule **by_id, **by_key;
+	size_t hsize, n_rules;
+	uint64_t next_id, next_plan_id;
+};
+
+/* mgr.c */
+uint64_t mgr_now(const struct snic_mgr *m);
+int mgr_fail(struct snic_mgr_err *err, int code, long long index,
+	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+const struct snic_mgr_port *mgr_port_by_name(const struct snic_mgr *m, const char *name);
+
+/* mgr_rules.c */
+int mgr_rules_init(struct snic_mgr *m);
+void mgr_rules_fini(struct snic_mgr *m);
+/** Add a rule from the store (no store write, planned at the next sync). */
+int mgr_rule_load(struct snic_mgr *m, const struct snic_mgr_store_rule *sr,
+		  struct snic_mgr_err *err);
+int mgr_sync(struct snic_mgr *m);
+
+#endif /* MGR_INTERNAL_H */

@@ -1,0 +1,858 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * mgr_rules.c - the rule set: an index by id and by OpenFlow identity
+ * (table, priority, match), the flow requests (every batch parsed and
+ * checked before anything changes; the store written in one transaction
+ * before the planner and the hardware), dumps and timeouts.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mgr_internal.h"
+
+/* ---- the index ---- */
+
+static size_t id_slot(const struct snic_mgr *m, uint64_t id)
+{
+	id ^= id >> 31;
+	id *= 0x9e3779b97f4a7c15ull;
+	return (size_t)(id >> 20) & (m->hsize - 1);
+}
+
+static size_t key_slot(const struct snic_mgr *m, const struct snic_of_rule *r)
+{
+	uint32_t h = snic_of_match_hash(&r->match, (uint32_t)r->table << 16 | r->priority);
+
+	return h & (m->hsize - 1);
+}
+
+int mgr_rules_init(struct snic_mgr *m)
+{
+	m->hsize = 1024;
+	m->by_id = calloc(m->hsize, sizeof(*m->by_id));
+	m->by_key = calloc(m->hsize, sizeof(*m->by_key));
+	return m->by_id && m->by_key ? 0 : -ENOMEM;
+}
+
+static void link_rule(struct snic_mgr *m, struct mrule *r)
+{
+	size_t i = id_slot(m, r->id), k = key_slot(m, &r->of);
+
+	r->id_next = m->by_id[i];
+	m->by_id[i] = r;
+	r->key_next = m->by_key[k];
+	m->by_key[k] = r;
+	m->n_rules++;
+}
+
+static void unlink_rule(struct snic_mgr *m, struct mrule *r)
+{
+	struct mrule **pp;
+
+	for (pp = &m->by_id[id_slot(m, r->id)]; *pp != r; pp = &(*pp)->id_next)
+		;
+	*pp = r->id_next;
+	for (pp = &m->by_key[key_slot(m, &r->of)]; *pp != r; pp = &(*pp)->key_next)
+		;
+	*pp = r->key_next;
+	m->n_rules--;
+}
+
+static int grow(struct snic_mgr *m, size_t want)
+{
+	struct mrule **ids, **keys, *all = NULL;
+	size_t size = m->hsize;
+
+	while (size < want)
+		size *= 2;
+	if (size == m->hsize)
+		return 0;
+	ids = calloc(size, sizeof(*ids));
+	keys = calloc(size, sizeof(*keys));
+	if (!ids || !keys) {
+		free(ids);
+		free(keys);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < m->hsize; i++)
+		while (m->by_id[i]) {
+			struct mrule *r = m->by_id[i];
+			m->by_id[i] = r->id_next;
+			r->id_next = all;
+			all = r;
+		}
+	free(m->by_id);
+	free(m->by_key);
+	m->by_id = ids;
+	m->by_key = keys;
+	m->hsize = size;
+	m->n_rules = 0;
+	while (all) {
+		struct mrule *r = all;
+		all = r->id_next;
+		link_rule(m, r);
+	}
+	return 0;
+}
+
+static struct mrule *find_id(const struct snic_mgr *m, uint64_t id)
+{
+	for (struct mrule *r = m->by_id[id_slot(m, id)]; r; r = r->id_next)
+		if (r->id == id)
+			return r;
+	return NULL;
+}
+
+static struct mrule *find_key(const struct snic_mgr *m, const struct snic_of_rule *of)
+{
+	for (struct mrule *r = m->by_key[key_slot(m, of)]; r; r = r->key_next)
+		if (r->of.table == of->table && r->of.priority == of->priority &&
+		    snic_of_match_equal(&r->of.match, &of->match))
+			return r;
+	return NULL;
+}
+
+static void free_rule(struct mrule *r)
+{
+	free(r->text);
+	free(r);
+}
+
+void mgr_rules_fini(struct snic_mgr *m)
+{
+	for (size_t i = 0; m->by_id && i < m->hsize; i++)
+		while (m->by_id[i]) {
+			struct mrule *r = m->by_id[i];
+			m->by_id[i] = r->id_next;
+			free_rule(r);
+		}
+	free(m->by_id);
+	free(m->by_key);
+}
+
+/* Every rule, for filters (the caller frees the array). */
+static struct mrule **all_rules(const struct snic_mgr *m, size_t *n)
+{
+	struct mrule **v = malloc((m->n_rules ? m->n_rules : 1) * sizeof(*v));
+	size_t k = 0;
+
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < m->hsize; i++)
+		for (struct mrule *r = m->by_id[i]; r; r = r->id_next)
+			v[k++] = r;
+	*n = k;
+	return v;
+}
+
+/* ---- texts and the store ---- */
+
+static char *rule_text(const struct snic_mgr *m, const struct snic_of_rule *of)
+{
+	char *buf = malloc(SNIC_OF_RULE_TEXT_MAX);
+
+	if (buf && snic_of_rule_format(of, &m->of_ports, buf, SNIC_OF_RULE_TEXT_MAX)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static int store_put(struct snic_mgr *m, const struct mrule *r)
+{
+	char match[SNIC_OF_RULE_TEXT_MAX], actions[SNIC_OF_RULE_TEXT_MAX];
+	struct snic_mgr_store_rule sr = {
+		.id = r->id, .table = r->of.table, .priority = r->of.priority,
+		.match = match, .actions = actions, .cookie = r->of.cookie,
+		.idle_timeout = r->of.idle_timeout, .hard_timeout = r->of.hard_timeout,
+		.created_ms = (int64_t)time(NULL) * 1000 -
+			      (int64_t)(mgr_now(m) - r->created_ms),
+	};
+
+	if (!m->store)
+		return 0;
+	snic_of_match_format(&r->of.match, SNIC_OF_DEFAULT_PRIORITY, &m->of_ports,
+			     match, sizeof(match));
+	snic_of_actions_format(r->of.actions, r->of.n_actions, &m->of_ports,
+			       actions, sizeof(actions));
+	return snic_mgr_store_put_rule(m->store, &sr);
+}
+
+int mgr_rule_load(struct snic_mgr *m, const struct snic_mgr_store_rule *sr,
+		  struct snic_mgr_err *err)
+{
+	char text[2 * SNIC_OF_RULE_TEXT_MAX + 128];
+	struct snic_of_error oe;
+	struct mrule *r;
+	int64_t age;
+
+	snprintf(text, sizeof(text), "table=%u,priority=%u,cookie=0x%llx,idle_timeout=%u,"
+		 "hard_timeout=%u%s%s,actions=%s", sr->table, sr->priority,
+		 (unsigned long long)sr->cookie, sr->idle_timeout, sr->hard_timeout,
+		 sr->match[0] ? "," : "", sr->match, sr->actions);
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return mgr_fail(err, -ENOMEM, -1, "out of memory");
+	if (snic_of_rule_parse(text, SNIC_OF_MODE_ADD, &m->of_ports, &r->of, &oe)) {
+		free(r);
+		return mgr_fail(err, -EINVAL, -1, "stored rule %llu no longer parses (%s): %s",
+				(unsigned long long)sr->id, text, oe.msg);
+	}
+	if (grow(m, (m->n_rules + 1) * 2) || !(r->text = rule_text(m, &r->of))) {
+		free_rule(r);
+		return mgr_fail(err, -ENOMEM, -1, "out of memory");
+	}
+	r->id = sr->id;
+	age = (int64_t)time(NULL) * 1000 - sr->created_ms;
+	r->created_ms = mgr_now(m) - (uint64_t)(age > 0 && (uint64_t)age < mgr_now(m) ? age : 0);
+	r->used_ms = mgr_now(m);
+	r->plan_id = m->next_plan_id++;
+	link_rule(m, r);
+	if (snic_mgr_plan_add(m->plan, r->plan_id, &r->of)) {
+		unlink_rule(m, r);
+		free_rule(r);
+		return mgr_fail(err, -ENOMEM, -1, "out of memory");
+	}
+	return 0;
+}
+
+int mgr_sync(struct snic_mgr *m)
+{
+	struct snic_mgr_sync_stats st;
+
+	return snic_mgr_plan_sync(m->plan, &st);
+}
+
+/* ---- staged changes of one request ---- */
+
+enum op_kind { OP_ADD, OP_DEL, OP_MOD };
+
+struct op {
+	enum op_kind kind;
+	struct mrule *r;            /* the rule (new for ADD) */
+	struct snic_of_rule of;     /* MOD: the new version */
+};
+
+struct batch {
+	struct op *v;
+	size_t n, cap;
+};
+
+static int batch_push(struct batch *b, enum op_kind kind, struct mrule *r,
+		      const struct snic_of_rule *of)
+{
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 16;
+		struct op *a = realloc(b->v, cap * sizeof(*a));
+		if (!a)
+			return -ENOMEM;
+		b->v = a;
+		b->cap = cap;
+	}
+	b->v[b->n].kind = kind;
+	b->v[b->n].r = r;
+	if (of)
+		b->v[b->n].of = *of;
+	b->n++;
+	return 0;
+}
+
+static void batch_free(struct batch *b, bool applied)
+{
+	for (size_t i = 0; i < b->n && !applied; i++)
+		if (b->v[i].kind == OP_ADD)
+			free_rule(b->v[i].r);
+	free(b->v);
+}
+
+/* Write the batch to the store in one transaction. */
+static int batch_store(struct snic_mgr *m, struct batch *b, struct snic_mgr_err *err)
+{
+	int rc = 0;
+
+	if (!m->store || !b->n)
+		return 0;
+	if ((rc = snic_mgr_store_begin(m->store)))
+		return mgr_fail(err, rc, -1, "state store: %s", snic_mgr_store_error(m->store));
+	for (size_t i = 0; i < b->n && !rc; i++) {
+		struct op *o = &b->v[i];
+
+		if (o->kind == OP_DEL) {
+			rc = snic_mgr_store_del_rule(m->store, o->r->id);
+		} else if (o->kind == OP_ADD) {
+			rc = store_put(m, o->r);
+		} else {
+			struct mrule tmp = *o->r;
+			tmp.of = o->of;
+			rc = store_put(m, &tmp);
+		}
+	}
+	if (rc) {
+		mgr_fail(err, rc, -1, "state store: %s", snic_mgr_store_error(m->store));
+		snic_mgr_store_rollback(m->store);
+		return rc;
+	}
+	if ((rc = snic_mgr_store_commit(m->store)))
+		return mgr_fail(err, rc, -1, "state store: %s", snic_mgr_store_error(m->store));
+	return 0;
+}
+
+/* Hardware counters of r now (0 with *error set when unknown). */
+static void hw_counts(struct snic_mgr *m, const struct mrule *r, uint64_t *pk,
+		      uint64_t *by, char *error, size_t len)
+{
+	int rc = snic_mgr_plan_hw_counters(m->plan, r->plan_id, pk, by, error, len);
+
+	if (rc == -ENODATA || rc == 0) {
+		if (rc)
+			*pk = *by = 0;
+		*pk += r->hw_base_packets;
+		*by += r->hw_base_bytes;
+		error[0] = 0;
+		return;
+	}
+	*pk = r->hw_base_packets;
+	*by = r->hw_base_bytes;
+}
+
+/* Apply a stored batch to memory and the planner, then sync. */
+static void batch_apply(struct snic_mgr *m, struct batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		struct op *o = &b->v[i];
+		struct mrule *r = o->r;
+
+		switch (o->kind) {
+		case OP_ADD:
+			link_rule(m, r);
+			if (snic_mgr_plan_add(m->plan, r->plan_id, &r->of))
+				fprintf(stderr, "snic-offloadd: rule %llu not planned (out "
+					"of memory)\n", (unsigned long long)r->id);
+			break;
+		case OP_DEL:
+			snic_mgr_plan_del(m->plan, r->plan_id);
+			unlink_rule(m, r);
+			free_rule(r);
+			break;
+		case OP_MOD: {
+			char e[16];
+			uint64_t pk, by;
+			char *text;
+
+			/* keep the counts of the hardware rules going away */
+			hw_counts(m, r, &pk, &by, e, sizeof(e));
+			r->hw_base_packets = pk;
+			r->hw_base_bytes = by;
+			snic_mgr_plan_del(m->plan, r->plan_id);
+			unlink_rule(m, r);
+			memcpy(r->of.actions, o->of.actions, sizeof(r->of.actions));
+			r->of.n_actions = o->of.n_actions;
+			r->of.cookie = o->of.cookie;
+			r->of.idle_timeout = o->of.idle_timeout;
+			r->of.hard_timeout = o->of.hard_timeout;
+			text = rule_text(m, &r->of);
+			if (text) {
+				free(r->text);
+				r->text = text;
+			}
+			r->plan_id = m->next_plan_id++;
+			link_rule(m, r);
+			snic_mgr_plan_add(m->plan, r->plan_id, &r->of);
+			break;
+		}
+		}
+	}
+	mgr_sync(m);
+}
+
+/* Parse texts (ADD mode) into rules[]; err names the bad one. */
+static int parse_all(struct snic_mgr *m, const char *const *texts, size_t n,
+		     struct snic_of_rule **out, struct snic_mgr_err *err)
+{
+	struct snic_of_rule *v = calloc(n ? n : 1, sizeof(*v));
+	struct snic_of_error oe;
+
+	if (!v)
+		return mgr_fail(err, -ENOMEM, -1, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		if (snic_of_rule_parse(texts[i], SNIC_OF_MODE_ADD, &m->of_ports, &v[i], &oe)) {
+			free(v);
+			return mgr_fail(err, oe.code, (long long)i, "rule %zu: %s", i + 1,
+					oe.msg);
+		}
+	*out = v;
+	return 0;
+}
+
+static struct mrule *new_rule(struct snic_mgr *m, const struct snic_of_rule *of,
+			      uint64_t id)
+{
+	struct mrule *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->of = *of;
+	r->text = rule_text(m, of);
+	if (!r->text) {
+		free(r);
+		return NULL;
+	}
+	r->id = id;
+	r->plan_id = m->next_plan_id++;
+	r->created_ms = r->used_ms = mgr_now(m);
+	return r;
+}
+
+/* Identity order: table, priority, match hash, then position. */
+struct ident {
+	uint32_t h;
+	size_t i;
+	const struct snic_of_rule *r;
+};
+
+static int ident_cmp(const void *a, const void *b)
+{
+	const struct ident *x = a, *y = b;
+
+	if (x->r->table != y->r->table)
+		return x->r->table < y->r->table ? -1 : 1;
+	if (x->r->priority != y->r->priority)
+		return x->r->priority < y->r->priority ? -1 : 1;
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* superseded[i]: a later rule of v has the same identity (it wins). */
+static int find_superseded(const struct snic_of_rule *v, size_t n, bool *superseded)
+{
+	struct ident *id = malloc((n ? n : 1) * sizeof(*id));
+
+	if (!id)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		id[i].h = snic_of_match_hash(&v[i].match, 0);
+		id[i].i = i;
+		id[i].r = &v[i];
+		superseded[i] = false;
+	}
+	if (n)
+		qsort(id, n, sizeof(*id), ident_cmp);
+	for (size_t a = 0; a < n; a++)
+		for (size_t b = a + 1; b < n && id[b].h == id[a].h &&
+		     id[b].r->table == id[a].r->table && id[b].r->priority == id[a].r->priority; b++)
+			if (snic_of_match_equal(&id[a].r->match, &id[b].r->match)) {
+				superseded[id[a].i] = true;     /* b comes later */
+				break;
+			}
+	free(id);
+	return 0;
+}
+
+/* Stage the addition of v[0..n): a rule with an existing identity replaces
+ * it (ovs-ofctl add-flow); a later rule of the batch replaces an earlier. */
+static int stage_adds(struct snic_mgr *m, const struct snic_of_rule *v, size_t n,
+		      struct batch *b, uint64_t *added, struct snic_mgr_err *err)
+{
+	uint64_t id = m->next_id;
+	bool *superseded = malloc((n ? n : 1) * sizeof(*superseded));
+
+	if (!superseded || find_superseded(v, n, superseded)) {
+		free(superseded);
+		return mgr_fail(err, -ENOMEM, -1, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct mrule *old, *r;
+
+		if (superseded[i])
+			continue;       /* the later one wins */
+		old = find_key(m, &v[i]);
+		if (old && batch_push(b, OP_DEL, old, NULL))
+			goto nomem;
+		r = new_rule(m, &v[i], id++);
+		if (!r || batch_push(b, OP_ADD, r, NULL)) {
+			if (r)
+				free_rule(r);
+			goto nomem;
+		}
+		(*added)++;
+	}
+	free(superseded);
+	return 0;
+nomem:
+	free(superseded);
+	return mgr_fail(err, -ENOMEM, -1, "out of memory");
+}
+
+int snic_mgr_add_flows(struct snic_mgr *m, const char *const *texts, size_t n,
+		       uint64_t *added, struct snic_mgr_err *err)
+{
+	struct snic_of_rule *v = NULL;
+	struct batch b = { 0 };
+	uint64_t count = 0;
+	int rc;
+
+	*added = 0;
+	if ((rc = parse_all(m, texts, n, &v, err)))
+		return rc;
+	if ((rc = grow(m, (m->n_rules + n) * 2)) ||
+	    (rc = stage_adds(m, v, n, &b, &count, err)) ||
+	    (rc = batch_store(m, &b, err))) {
+		if (rc == -ENOMEM && err && !err->msg[0])
+			mgr_fail(err, rc, -1, "out of memory");
+		free(v);
+		batch_free(&b, false);
+		return rc;
+	}
+	m->next_id += count;
+	/* the replaced ones: DEL ops come before their ADD in the batch */
+	batch_apply(m, &b);
+	batch_free(&b, true);
+	free(v);
+	*added = count;
+	return 0;
+}
+
+/* Does filter select r?  (ovs-ofctl: non-strict = the filter's fields are
+ * a subset of the rule's; strict = same priority and match) */
+static bool selects(const struct snic_of_rule *f, const struct mrule *r, bool strict)
+{
+	const struct snic_of_rule *o = &r->of;
+
+	if (f->table != SNIC_OF_TABLE_ALL && f->table != o->table)
+		return false;
+	if ((o->cookie & f->cookie_mask) != f->cookie)
+		return false;
+	if (f->out_port != SNIC_OF_PORT_ANY) {
+		bool out = false;
+		for (unsigned i = 0; i < o->n_actions && !out; i++)
+			out = o->actions[i].type == SNIC_OF_ACT_OUTPUT &&
+			      o->actions[i].u.port == f->out_port;
+		if (!out)
+			return false;
+	}
+	if (strict)
+		return o->priority == f->priority && snic_of_match_equal(&o->match, &f->match);
+	return snic_of_match_subset(&o->match, &f->match);
+}
+
+int snic_mgr_del_flows(struct snic_mgr *m, const char *match, bool strict,
+		       uint64_t *deleted, struct snic_mgr_err *err)
+{
+	struct snic_of_rule f;
+	struct snic_of_error oe;
+	struct batch b = { 0 };
+	struct mrule **all;
+	size_t n;
+	int rc;
+
+	*deleted = 0;
+	if (snic_of_rule_parse(match ? match : "", strict ? SNIC_OF_MODE_MATCH_STRICT :
+			       SNIC_OF_MODE_MATCH, &m->of_ports, &f, &oe))
+		return mgr_fail(err, oe.code, -1, "%s", oe.msg);
+	if (!(all = all_rules(m, &n)))
+		return mgr_fail(err, -ENOMEM, -1, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		if (selects(&f, all[i], strict) && batch_push(&b, OP_DEL, all[i], NULL)) {
+			free(all);
+			batch_free(&b, false);
+			return mgr_fail(err, -ENOMEM, -1, "out of memory");
+		}
+	free(all);
+	if ((rc = batch_store(m, &b, err))) {
+		batch_free(&b, false);
+		return rc;
+	}
+	batch_apply(m, &b);
+	*deleted = b.n;
+	batch_free(&b, true);
+	return 0;
+}
+
+int snic_mgr_mod_flows(struct snic_mgr *m, const char *const *texts, size_t n,
+		       bool strict, uint64_t *modified, struct snic_mgr_err *err)
+{
+	struct snic_of_rule *v = NULL;
+	struct batch b = { 0 };
+	struct mrule **all = NULL;
+	size_t na;
+	int rc;
+
+	*modified = 0;
+	if ((rc = parse_all(m, texts, n, &v, err)))
+		return rc;
+	if (!(all = all_rules(m, &na))) {
+		free(v);
+		return mgr_fail(err, -ENOMEM, -1, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct snic_of_rule f = v[i];
+
+		f.cookie_mask = 0;
+		f.out_port = SNIC_OF_PORT_ANY;
+		for (size_t k = 0; k < na; k++)
+			if (selects(&f, all[k], strict) &&
+			    batch_push(&b, OP_MOD, all[k], &v[i])) {
+				rc = mgr_fail(err, -ENOMEM, -1, "out of memory");
+				goto out;
+			}
+	}
+	if ((rc = batch_store(m, &b, err)))
+		goto out;
+	batch_apply(m, &b);
+	*modified = b.n;
+out:
+	free(all);
+	free(v);
+	batch_free(&b, rc == 0);
+	return rc;
+}
+
+static bool same_actions(const struct snic_of_rule *a, const struct snic_of_rule *b)
+{
+	struct snic_of_rule x = *a;
+
+	x.match = b->match;
+	x.table = b->table;
+	x.priority = b->priority;
+	return snic_of_rule_equal(&x, b);
+}
+
+int snic_mgr_replace_flows(struct snic_mgr *m, const char *const *texts, size_t n,
+			   uint64_t *added, uint64_t *deleted, uint64_t *modified,
+			   struct snic_mgr_err *err)
+{
+	struct snic_of_rule *v = NULL;
+	struct batch b = { 0 };
+	struct mrule **all = NULL;
+	bool *keep = NULL;
+	uint64_t id = m->next_id;
+	size_t na;
+	int rc;
+
+	*added = *deleted = *modified = 0;
+	if ((rc = parse_all(m, texts, n, &v, err)))
+		return rc;
+	all = all_rules(m, &na);
+	keep = calloc(na ? na : 1, sizeof(*keep));
+	if (!all || !keep || (rc = grow(m, (m->n_rules + n) * 2))) {
+		rc = mgr_fail(err, -ENOMEM, -1, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct mrule *old = find_key(m, &v[i]), *r;
+
+		if (old) {
+			for (size_t k = 0; k < na; k++)
+				keep[k] |= all[k] == old;
+			if (same_actions(&old->of, &v[i]))
+				continue;
+			if (batch_push(&b, OP_MOD, old, &v[i]))
+				goto nomem;
+			(*modified)++;
+			continue;
+		}
+		r = new_rule(m, &v[i], id++);
+		if (!r || batch_push(&b, OP_ADD, r, NULL)) {
+			if (r)
+				free_rule(r);
+			goto nomem;
+		}
+		(*added)++;
+	}
+	for (size_t k = 0; k < na; k++)
+		if (!keep[k]) {
+			if (batch_push(&b, OP_DEL, all[k], NULL))
+				goto nomem;
+			(*deleted)++;
+		}
+	if ((rc = batch_store(m, &b, err)))
+		goto out;
+	m->next_id = id;
+	batch_apply(m, &b);
+	goto out;
+nomem:
+	rc = mgr_fail(err, -ENOMEM, -1, "out of memory");
+out:
+	if (rc)
+		*added = *deleted = *modified = 0;
+	free(keep);
+	free(all);
+	free(v);
+	batch_free(&b, rc == 0);
+	return rc;
+}
+
+int snic_mgr_canonical(struct snic_mgr *m, const char *text, char **out,
+		       struct snic_mgr_err *err)
+{
+	struct snic_of_rule r;
+	struct snic_of_error oe;
+
+	if (snic_of_rule_parse(text, SNIC_OF_MODE_ADD, &m->of_ports, &r, &oe))
+		return mgr_fail(err, oe.code, -1, "%s", oe.msg);
+	*out = rule_text(m, &r);
+	return *out ? 0 : mgr_fail(err, -ENOMEM, -1, "out of memory");
+}
+
+/* ---- dumps ---- */
+
+static int by_order(const void *a, const void *b)
+{
+	const struct mrule *x = *(const struct mrule *const *)a;
+	const struct mrule *y = *(const struct mrule *const *)b;
+
+	if (x->of.table != y->of.table)
+		return x->of.table < y->of.table ? -1 : 1;
+	if (x->of.priority != y->of.priority)
+		return x->of.priority > y->of.priority ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+int snic_mgr_dump_flows(struct snic_mgr *m, const char *match, int table,
+			int (*fn)(void *arg, const struct snic_mgr_flow_view *v),
+			void *arg, struct snic_mgr_err *err)
+{
+	struct snic_of_rule f;
+	struct snic_of_error oe;
+	struct mrule **all;
+	uint64_t now = mgr_now(m);
+	size_t n;
+	int rc = 0;
+
+	if (snic_of_rule_parse(match ? match : "", SNIC_OF_MODE_MATCH, &m->of_ports, &f, &oe))
+		return mgr_fail(err, oe.code, -1, "%s", oe.msg);
+	if (table >= 0)
+		f.table = (uint8_t)table;
+	if (!(all = all_rules(m, &n)))
+		return mgr_fail(err, -ENOMEM, -1, "out of memory");
+	if (n)
+		qsort(all, n, sizeof(*all), by_order);
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct mrule *r = all[i];
+		struct snic_mgr_rule_info info;
+		struct snic_mgr_flow_view v = { 0 };
+		char herr[256];
+
+		if (!selects(&f, r, false))
+			continue;
+		snic_mgr_plan_get(m->plan, r->plan_id, &info);
+		hw_counts(m, r, &v.hw_packets, &v.hw_bytes, herr, sizeof(herr));
+		v.id = r->id;
+		v.text = r->text;
+		v.rule = &r->of;
+		v.state = info.state;
+		v.reason = info.reason;
+		v.hw_error = herr[0] ? herr : NULL;
+		v.sw_packets = r->sw_packets;
+		v.sw_bytes = r->sw_bytes;
+		v.age_s = (double)(now - r->created_ms) / 1000.0;
+		v.idle_s = (double)(now - r->used_ms) / 1000.0;
+		v.n_hw = info.n_hw;
+		rc = fn(arg, &v);
+	}
+	free(all);
+	return rc;
+}
+
+int snic_mgr_dump_hw(struct snic_mgr *m,
+		     int (*fn)(void *arg, uint64_t id, const char *testpmd), void *arg)
+{
+	static char buf[SNIC_MGR_MAX_VARIANTS * 4096 + 4096];
+	struct mrule **all;
+	size_t n;
+	int rc = 0;
+
+	if (!(all = all_rules(m, &n)))
+		return -ENOMEM;
+	if (n)
+		qsort(all, n, sizeof(*all), by_order);
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct snic_mgr_rule_info info;
+
+		if (snic_mgr_plan_get(m->plan, all[i]->plan_id, &info) ||
+		    (!info.n_hw && !info.trapped))
+			continue;
+		if (snic_mgr_plan_hw_text(m->plan, all[i]->plan_id, buf, sizeof(buf)) == 0)
+			rc = fn(arg, all[i]->id, buf);
+	}
+	free(all);
+	return rc;
+}
+
+void snic_mgr_counts(const struct snic_mgr *m, unsigned *hw, unsigned *sw,
+		     unsigned *pending, unsigned *failed)
+{
+	*hw = *sw = *pending = *failed = 0;
+	for (size_t i = 0; i < m->hsize; i++)
+		for (struct mrule *r = m->by_id[i]; r; r = r->id_next) {
+			struct snic_mgr_rule_info info;
+
+			if (snic_mgr_plan_get(m->plan, r->plan_id, &info))
+				continue;
+			*hw += info.state == SNIC_MGR_HW;
+			*sw += info.state == SNIC_MGR_SW;
+			*pending += info.state == SNIC_MGR_PENDING;
+			*failed += info.state == SNIC_MGR_FAILED;
+		}
+}
+
+void snic_mgr_sw_count(struct snic_mgr *m, uint64_t id, uint64_t packets,
+		       uint64_t bytes)
+{
+	struct mrule *r = find_id(m, id);
+
+	if (r) {
+		r->sw_packets += packets;
+		r->sw_bytes += bytes;
+	}
+}
+
+/* ---- timeouts ---- */
+
+unsigned snic_mgr_tick(struct snic_mgr *m)
+{
+	uint64_t now = mgr_now(m);
+	struct batch b = { 0 };
+	struct snic_mgr_err err;
+	unsigned removed = 0;
+
+	for (size_t i = 0; i < m->hsize; i++)
+		for (struct mrule *r = m->by_id[i]; r; r = r->id_next) {
+			bool expire = false;
+
+			if (r->of.hard_timeout &&
+			    now - r->created_ms >= (uint64_t)r->of.hard_timeout * 1000u)
+				expire = true;
+			if (r->of.idle_timeout && !expire) {
+				uint64_t pk, by;
+				char e[256];
+
+				hw_counts(m, r, &pk, &by, e, sizeof(e));
+				if (e[0]) {
+					/* unknown: never idle on a failed read */
+					r->seen_valid = false;
+				} else {
+					uint64_t total = pk + r->sw_packets;
+
+					if (!r->seen_valid || total != r->seen_packets)
+						r->used_ms = now;
+					r->seen_packets = total;
+					r->seen_valid = true;
+					expire = now - r->used_ms >=
+						 (uint64_t)r->of.idle_timeout * 1000u;
+				}
+			}
+			if (expire && !batch_push(&b, OP_DEL, r, NULL))
+				removed++;
+		}
+	if (b.n && !batch_store(m, &b, &err))
+		batch_apply(m, &b);
+	else
+		removed = 0;
+	batch_free(&b, true);
+	return removed;
+}

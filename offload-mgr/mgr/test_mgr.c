@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_mgr.c - the manager's requests over the real translation, planner
+ * and rte_flow driver code on the firmware booted in-process (small board),
+ * with a real store in a private directory: atomic batches, replacement by
+ * identity, del/mod/replace filters, tunnels and neighbors, persistence
+ * across a restart, hardware counters, hard and idle timeouts (with a
+ * counter read that fails, which must never make a rule idle).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <rte_errno.h>
+
+#include "pkt_frames.h"
+#include "snic_flow.h"
+#include "snic_mgr.h"
+#include "snic_test_fw.h"
+
+#define VF(n) SNIC_IFC_VPORT_VF(n)
+#define UP    SNIC_IFC_VPORT_UPLINK(0)
+
+static struct snic_test_nic nic;
+static struct snic_flow_ctx *ctx;
+static struct snic_mgr *mgr;
+static struct snic_mgr_config cfg;
+static char dir[64], db[128];
+static uint64_t clock_ms = 1000000;
+static bool fail_queries;
+
+static uint64_t now_ms(void *arg)
+{
+	(void)arg;
+	return clock_ms;
+}
+
+static int hw_create(void *arg, const struct snic_mgr_hwrule *r, void **h,
+		     struct rte_flow_error *e)
+{
+	(void)arg;
+	*h = snic_flow_create(ctx, r->port_id, &r->attr, r->items, r->actions, e);
+	return *h ? 0 : -rte_errno;
+}
+
+static int hw_destroy(void *arg, void *h, struct rte_flow_error *e)
+{
+	(void)arg;
+	return snic_flow_destroy(ctx, h, e);
+}
+
+static int hw_query(void *arg, void *h, uint64_t *pk, uint64_t *by,
+		    struct rte_flow_error *e)
+{
+	struct rte_flow_query_count q = { 0 };
+	const struct rte_flow_action a = { .type = RTE_FLOW_ACTION_TYPE_COUNT };
+	int rc;
+
+	(void)arg;
+	if (fail_queries) {
+		e->message = "injected query failure";
+		return -EIO;
+	}
+	rc = snic_flow_query(ctx, h, &a, &q, e);
+	*pk = q.hits;
+	*by = q.bytes;
+	return rc;
+}
+
+static const struct snic_mgr_hw_ops hw = { hw_create, hw_destroy, hw_query };
+
+static void start(void)
+{
+	struct snic_mgr_err err = { 0 };
+
+	SNIC_REQUIRE(snic_mgr_create(&mgr, &cfg, &err) == 0, "manager: %s", err.msg);
+}
+
+/* ---- helpers ---- */
+
+struct seen {
+	unsigned n;
+	char text[16][512];
+	enum snic_mgr_state state[16];
+	uint64_t id[16], hw_packets[16];
+	char reason[16][256];
+};
+
+static int collect(void *arg, const struct snic_mgr_flow_view *v)
+{
+	struct seen *s = arg;
+
+	if (s->n < 16) {
+		snprintf(s->text[s->n], sizeof(s->text[0]), "%s", v->text);
+		snprintf(s->reason[s->n], sizeof(s->reason[0]), "%s", v->reason ? v->reason : "");
+		s->state[s->n] = v->state;
+		s->id[s->n] = v->id;
+		s->hw_packets[s->n] = v->hw_packets;
+	}
+	s->n++;
+	return 0;
+}
+
+static struct seen dump(const char *match)
+{
+	struct seen s = { 0 };
+	struct snic_mgr_err err;
+
+	SNIC_REQUIRE(snic_mgr_dump_flows(mgr, match, -1, collect, &s, &err) == 0,
+		     "dump: %s", err.msg);
+	return s;
+}
+
+static void add(const char *const *texts, size_t n)
+{
+	struct snic_mgr_err err = { 0 };
+	uint64_t added;
+
+	SNIC_REQUIRE(snic_mgr_add_flows(mgr, texts, n, &added, &err) == 0 && added == n,
+		     "add: %s", err.msg);
+}
+
+static void frame(struct tf *t, uint32_t dst)
+{
+	static const uint8_t d[6] = { 2, 0, 0, 0, 0, 1 }, s[6] = { 2, 0, 0, 0, 0, 2 };
+	struct tf_ip4 ip = { .proto = 17, .ttl = 64, .src = 0x0a000001, .dst = dst };
+
+	tf_init(t);
+	tf_payload(t, 30, 3);
+	tf_udp(t, 1000, 2000);
+	tf_ipv4(t, &ip);
+	tf_eth(t, d, s, 0x0800);
+}
+
+static const struct snic_fw_memhal_frame *send_from(uint16_t vport, uint32_t dst)
+{
+	struct tf t;
+
+	frame(&t, dst);
+	snic_test_rx(&nic, vport, tf_data(&t), t.len);
+	return nic.hal.n_frames ? &nic.hal.frames[0] : NULL;
+}
+
+static bool went(uint16_t from, uint32_t dst, enum snic_fw_txq q, uint16_t vport)
+{
+	const struct snic_fw_memhal_frame *f = send_from(from, dst);
+
+	return f && nic.hal.n_frames == 1 && f->q == q && f->vport == vport;
+}
+
+/* ---- cases ---- */
+
+static void test_batches(void)
+{
+	const char *bad[] = { "priority=100,in_port=vf0,actions=output:vf1",
+			      "priority=90,in_port=vf1,actions=output:vf0",
+			      "priority=80,in_port=vf9,actions=drop" };
+	const char *good[] = { "priority=100,in_port=vf0,actions=output:vf1",
+			       "priority=90,in_port=vf1,ip,actions=output:vf0",
+			       "priority=80,in_port=vf2,actions=controller" };
+	const char *again[] = { "priority=100,in_port=vf0,actions=output:vf3" };
+	struct snic_mgr_err err = { 0 };
+	uint64_t added = 99;
+	struct seen s;
+	int rc;
+
+	rc = snic_mgr_add_flows(mgr, bad, 3, &added, &err);
+	SNIC_CHECK(rc < 0 && err.index == 2 && strstr(err.msg, "vf9") && added == 0,
+		   "a bad third rule refuses the batch: %d index %lld: %s", rc, err.index, err.msg);
+	SNIC_CHECK_EQ(dump(NULL).n, 0, "nothing of the refused batch was added");
+	add(good, 3);
+	s = dump(NULL);
+	SNIC_CHECK(s.n == 3 && !strcmp(s.text[0], "priority=100,in_port=vf0 actions=output:vf1"),
+		   "dump: %u rules, first \"%s\"", s.n, s.text[0]);
+	SNIC_CHECK(s.state[0] == SNIC_MGR_HW && s.state[1] == SNIC_MGR_HW &&
+		   s.state[2] == SNIC_MGR_SW && strstr(s.reason[2], "controller"),
+		   "states hw, hw, sw (%s)", s.reason[2]);
+	SNIC_CHECK(went(VF(0), 0x0a000002, SNIC_FW_TX_VPORT, VF(1)), "vf0 -> vf1 in the NIC");
+	/* the same identity again: replaces */
+	add(again, 1);
+	s = dump(NULL);
+	SNIC_CHECK(s.n == 3 && !strcmp(s.text[0], "priority=100,in_port=vf0 actions=output:vf3"),
+		   "add-flow of an existing identity replaced it: %s", s.text[0]);
+	SNIC_CHECK(went(VF(0), 0x0a000002, SNIC_FW_TX_VPORT, VF(3)), "vf0 -> vf3 now");
+	s = dump(NULL);
+	SNIC_CHECK(s.hw_packets[0] == 1, "the new rule counted 1 packet (%llu)",
+		   (unsigned long long)s.hw_packets[0]);
+}
+
+static void test_del_mod_replace(void)
+{
+	const char *mod[] = { "in_port=vf1,ip,actions=output:vf2" };
+	const char *repl[] = { "priority=100,in_port=vf0,actions=output:vf3",
+			       "priority=90,in_port=vf1,ip,actions=output:vf3",
+			       "priority=70,in_port=vf3,actions=drop" };
+	struct snic_mgr_err err = { 0 };
+	uint64_t n, a, d, mo;
+	struct seen s;
+
+	SNIC_CHECK(snic_mgr_mod_flows(mgr, mod, 1, true, &n, &err) == 0 && n == 0,
+		   "strict mod of priority 32768 selects nothing (%llu)", (unsigned long long)n);
+	SNIC_CHECK(snic_mgr_mod_flows(mgr, mod, 1, false, &n, &err) == 0 && n == 1,
+		   "mod-flows in_port=vf1,ip: %llu modified (%s)", (unsigned long long)n, err.msg);
+	SNIC_CHECK(went(VF(1), 0x0a000002, SNIC_FW_TX_VPORT, VF(2)), "vf1 -> vf2 after mod");
+	SNIC_CHECK(snic_mgr_replace_flows(mgr, repl, 3, &a, &d, &mo, &err) == 0 &&
+		   a == 1 && d == 1 && mo == 1, "replace: +%llu -%llu ~%llu",
+		   (unsigned long long)a, (unsigned long long)d, (unsigned long long)mo);
+	s = dump(NULL);
+	SNIC_CHECK(s.n == 3 && strstr(s.text[2], "in_port=vf3"), "after replace: %u rules", s.n);
+	SNIC_CHECK(snic_mgr_del_flows(mgr, "in_port=vf3", false, &n, &err) == 0 && n == 1,
+		   "del-flows in_port=vf3: %llu", (unsigned long long)n);
+	SNIC_CHECK(snic_mgr_del_flows(mgr, "priority=1,in_port=vf0", true, &n, &err) == 0 && n == 0,
+		   "strict del with another priority deletes nothing");
+	SNIC_CHECK(snic_mgr_del_flows(mgr, "in_port=vf7x", false, &n, &err) < 0 &&
+		   strstr(err.msg, "vf7x"), "a bad filter is refused: %s", err.msg);
+	SNIC_CHECK_EQ(dump(NULL).n, 2, "two rules left");
+	SNIC_CHECK_EQ(dump("in_port=vf1").n, 1, "dump filter in_port=vf1");
+}
+
+static void test_tunnels(void)
+{
+	const char *out[] = { "priority=200,in_port=vf2,ip,actions=output:vxlan0" };
+	struct snic_mgr_err err = { 0 };
+	const struct snic_fw_memhal_frame *f;
+	uint64_t n;
+	struct seen s;
+
+	SNIC_CHECK(snic_mgr_add_tunnel(mgr, "vxlan0", "192.168.1.2", "192.168.1.1", "100",
+				       4789, &err) == 0, "add tunnel: %s", err.msg);
+	SNIC_CHECK(snic_mgr_add_tunnel(mgr, "vxlan1", "192.168.1.300", "192.168.1.1", "100",
+				       4789, &err) < 0 && strstr(err.msg, "remote_ip"),
+		   "bad remote_ip refused: %s", err.msg);
+	add(out, 1);
+	s = dump("in_port=vf2");
+	SNIC_CHECK(s.n == 1 && s.state[0] == SNIC_MGR_PENDING && strstr(s.reason[0], "192.168.1.2"),
+		   "encap rule pending on the next hop: %s", s.reason[0]);
+	SNIC_CHECK(snic_mgr_set(mgr, "neighbor.192.168.1.2", "02:ee:00:00:00:02", &err) == 0,
+		   "set neighbor: %s", err.msg);
+	SNIC_CHECK(snic_mgr_set(mgr, "neighbor.192.168.1.2", "01:00:00:00:00:02", &err) < 0 &&
+		   strstr(err.msg, "unicast"), "a multicast neighbor MAC is refused");
+	s = dump("in_port=vf2");
+	SNIC_CHECK(s.state[0] == SNIC_MGR_HW, "with the neighbor known: hw (%s)", s.reason[0]);
+	f = send_from(VF(2), 0x0a000002);
+	SNIC_CHECK(f && f->q == SNIC_FW_TX_VPORT && f->vport == UP && f->len > 50 &&
+		   f->data[0] == 0x02 && f->data[1] == 0xee && f->data[23] == 17 &&
+		   f->data[46] == 0 && f->data[47] == 0 && f->data[48] == 100,
+		   "VXLAN VNI 100 to the next hop's MAC on the uplink");
+	SNIC_CHECK(snic_mgr_del_tunnel(mgr, "vxlan0", &err) == -EBUSY &&
+		   strstr(err.msg, "used by rule"), "a tunnel in use stays: %s", err.msg);
+	SNIC_CHECK(snic_mgr_del_flows(mgr, "in_port=vf2", false, &n, &err) == 0 && n == 1, "del");
+}
+
+static void test_restart(void)
+{
+	struct seen before = dump(NULL), after;
+	struct snic_mgr_err err;
+	bool same = true;
+
+	snic_mgr_destroy(mgr);
+	mgr = NULL;
+	SNIC_CHECK(send_from(VF(0), 0x0a000002) && nic.hal.frames[0].q == SNIC_FW_TX_REP,
+		   "without the manager the NIC has no rules (exception path)");
+	start();
+	after = dump(NULL);
+	same = before.n == after.n;
+	for (unsigned i = 0; i < before.n && same; i++)
+		same = before.id[i] == after.id[i] && !strcmp(before.text[i], after.text[i]) &&
+		       before.state[i] == after.state[i];
+	SNIC_CHECK(same, "after a restart the same %u rules, ids, texts and states", after.n);
+	SNIC_CHECK(went(VF(0), 0x0a000002, SNIC_FW_TX_VPORT, VF(3)), "and the NIC forwards again");
+	SNIC_CHECK(snic_mgr_del_tunnel(mgr, "vxlan0", &err) == 0, "the tunnel came back: %s",
+		   err.msg);
+}
+
+static void test_timeouts(void)
+{
+	const char *t[] = { "priority=300,hard_timeout=5,in_port=vf3,actions=drop",
+			    "priority=300,idle_timeout=3,in_port=vf2,actions=output:vf1" };
+	uint64_t t0 = clock_ms;
+
+	add(t, 2);
+	clock_ms = t0 + 4000;
+	SNIC_CHECK_EQ(snic_mgr_tick(mgr), 0, "nothing expires at 4 s");
+	for (int s = 1; s <= 6; s++) {        /* traffic keeps the idle rule */
+		clock_ms = t0 + 4000 + (uint64_t)s * 1000;
+		send_from(VF(2), 0x0a000002);
+		snic_mgr_tick(mgr);
+	}
+	SNIC_CHECK(dump("in_port=vf2").n == 1, "the idle rule lives while it sees traffic");
+	SNIC_CHECK(dump("in_port=vf3").n == 0, "the hard timeout removed its rule");
+	fail_queries = true;
+	for (int s = 1; s <= 6; s++) {
+		clock_ms = t0 + 10000 + (uint64_t)s * 1000;
+		snic_mgr_tick(mgr);
+	}
+	SNIC_CHECK(dump("in_port=vf2").n == 1, "failed counter reads never make a rule idle");
+	fail_queries = false;
+	for (int s = 1; s <= 5; s++) {
+		clock_ms = t0 + 20000 + (uint64_t)s * 1000;
+		snic_mgr_tick(mgr);
+	}
+	SNIC_CHECK(dump("in_port=vf2").n == 0, "idle for 3 s of good reads: removed");
+}
+
+int main(void)
+{
+	static const struct snic_flow_port fports[] = {
+		{ 0, UP, true }, { 1, VF(0), false }, { 2, VF(1), false },
+		{ 3, VF(2), false }, { 4, VF(3), false },
+	};
+	static const uint16_t vf_ports[] = { 1, 2, 3, 4 };
+	char err[256];
+
+	snprintf(dir, sizeof(dir), "/var/tmp/test_mgr.XXXXXX");
+	SNIC_REQUIRE(mkdtemp(dir) != NULL, "mkdtemp");
+	snprintf(db, sizeof(db), "%s/state.db", dir);
+	snic_test_nic_boot(&nic, SNIC_SMALL_BOARD);
+	SNIC_REQUIRE(snic_flow_ctx_create(&ctx, &nic.pf, fports, RTE_DIM(fports),
+					  SNIC_FLOW_RECOVER_REFUSE, err, sizeof(err)) == 0,
+		     "flow ctx: %s", err);
+	cfg = (struct snic_mgr_config){
+		.hw = &hw, .proxy_port = 0, .uplink_port = 0,
+		.uplink_mac = { 0x02, 0xaa, 0, 0, 1, 0 },
+		.priority_levels = snic_flow_get_caps(ctx)->priority_levels,
+		.max_group = snic_flow_get_caps(ctx)->max_table_level,
+		.n_vfs = 4, .vf_ports = vf_ports, .store_path = db, .now_ms = now_ms,
+	};
+	start();
+	test_batches();
+	test_del_mod_replace();
+	test_tunnels();
+	test_restart();
+	test_timeouts();
+	snic_mgr_destroy(mgr);
+	snic_flow_ctx_destroy(ctx);
+	snic_test_nic_down(&nic);
+	{
+		char cmd[160];
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", dir);
+	}
+	return snic_test_done();
+}

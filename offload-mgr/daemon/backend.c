@@ -217,12 +217,20 @@ static int show(void *be, struct snic_mgr_ctl_reply *r)
 						    "key", json_integer(p->key));
 			continue;
 		}
-		json_array_append_new(jp, json_pack("{s:s, s:I, s:s, s:I, s:s?, s:I}",
-			"name", p->name, "ofport", (json_int_t)p->ofport,
-			"kind", p->kind == SNIC_MGR_PORT_UPLINK ? "uplink" : "vf",
-			"dpdk_port", (json_int_t)p->dpdk_port,
-			"representor", offloadd_port_name(d, p->dpdk_port),
-			"vf", (json_int_t)p->vf));
+		{
+			struct rte_ether_addr mac = { { 0 } };
+			char m[RTE_ETHER_ADDR_FMT_SIZE];
+
+			rte_eth_macaddr_get(p->dpdk_port, &mac);
+			rte_ether_format_addr(m, sizeof(m), &mac);
+			json_array_append_new(jp, json_pack(
+				"{s:s, s:I, s:s, s:I, s:s?, s:I, s:s}",
+				"name", p->name, "ofport", (json_int_t)p->ofport,
+				"kind", p->kind == SNIC_MGR_PORT_UPLINK ? "uplink" : "vf",
+				"dpdk_port", (json_int_t)p->dpdk_port,
+				"representor", offloadd_port_name(d, p->dpdk_port),
+				"vf", (json_int_t)p->vf, "mac", m));
+		}
 	}
 	snic_mgr_counts(d->mgr, &hw, &sw, &pending, &failed);
 	json_object_set_new(cap, "rules_hw", json_integer(hw));

@@ -106,7 +106,7 @@ static bool install_rule(struct snic_mgr_plan *p, struct prule *r, struct later 
 		return true;
 	if (snic_mgr_xlate(&p->env, &r->of, &p->scratch, &info) || p->scratch.n != r->n_fp) {
 		snprintf(r->cap_reason, sizeof(r->cap_reason), "translation changed "
-			 "under the planner: %s", info.reason);
+			 "under the planner: %.200s", info.reason);
 		r->refused = true;
 		return false;
 	}
@@ -227,7 +227,7 @@ void plan_apply_root(struct snic_mgr_plan *p)
 		if (!create(p, h, &p->root_next.h, NULL, why, sizeof(why)))
 			p->root_next.fp = plan_fp(h);
 		else
-			snprintf(p->msg, sizeof(p->msg), "root catch-all: %s", why);
+			snprintf(p->msg, sizeof(p->msg), "root catch-all: %.230s", why);
 	}
 	for (size_t i = 0; i < p->n_guards; i++)
 		p->guards[i].want = false;
@@ -257,7 +257,7 @@ void plan_apply_root(struct snic_mgr_plan *p)
 		if (!create(p, h, &g->g.h, NULL, why, sizeof(why)))
 			g->g.fp = fp;
 		else
-			snprintf(p->msg, sizeof(p->msg), "guard of tunnel port %s: %s",
+			snprintf(p->msg, sizeof(p->msg), "guard of tunnel port %s: %.150s",
 				 tun[k]->name, why);
 	}
 	for (size_t i = 0; i < p->n_guards; i++)

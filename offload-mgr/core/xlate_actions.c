@@ -538,8 +538,9 @@ int snic_mgr_xlate(const struct snic_mgr_xlate_env *env,
 		rc = xlate_one(env, &v, true, &out->r[out->n], &vi);
 		if (rc) {
 			out->n = 0;
-			snprintf(info->reason, sizeof(info->reason), "%s (for packets "
-				 "from %s)", vi.reason, p->name);
+			if (snprintf(info->reason, sizeof(info->reason), "%.180s (for "
+				     "packets from %s)", vi.reason, p->name) < 0)
+				info->reason[0] = 0;
 			return rc;
 		}
 		out->n++;

@@ -546,7 +546,7 @@ int snic_mgr_del_flows(struct snic_mgr *m, const char *match, bool strict,
 	struct snic_of_error oe;
 	struct batch b = { 0 };
 	struct mrule **all;
-	size_t n;
+	size_t n = 0;
 	int rc;
 
 	*deleted = 0;
@@ -578,7 +578,7 @@ int snic_mgr_mod_flows(struct snic_mgr *m, const char *const *texts, size_t n,
 	struct snic_of_rule *v = NULL;
 	struct batch b = { 0 };
 	struct mrule **all = NULL;
-	size_t na;
+	size_t na = 0;
 	int rc;
 
 	*modified = 0;
@@ -630,7 +630,7 @@ int snic_mgr_replace_flows(struct snic_mgr *m, const char *const *texts, size_t 
 	struct mrule **all = NULL;
 	bool *keep = NULL;
 	uint64_t id = m->next_id;
-	size_t na;
+	size_t na = 0;
 	int rc;
 
 	*added = *deleted = *modified = 0;
@@ -720,7 +720,7 @@ int snic_mgr_dump_flows(struct snic_mgr *m, const char *match, int table,
 	struct snic_of_error oe;
 	struct mrule **all;
 	uint64_t now = mgr_now(m);
-	size_t n;
+	size_t n = 0;
 	int rc = 0;
 
 	if (snic_of_rule_parse(match ? match : "", SNIC_OF_MODE_MATCH, &m->of_ports, &f, &oe))
@@ -763,7 +763,7 @@ int snic_mgr_dump_hw(struct snic_mgr *m,
 {
 	static char buf[SNIC_MGR_MAX_VARIANTS * 4096 + 4096];
 	struct mrule **all;
-	size_t n;
+	size_t n = 0;
 	int rc = 0;
 
 	if (!(all = all_rules(m, &n)))

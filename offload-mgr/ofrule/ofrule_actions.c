@@ -290,56 +290,55 @@ static const char *const unsupported[] = {
 	"clear_actions", "write_actions", "debug_recirc", "debug_slow",
 };
 
-/* An action with a simple numeric argument. */
+/* Actions with one number: the name OVS's message gives it, its range
+ * (str_to_u16/u8) and which values are valid (NULL: all). */
+static const struct simple_act {
+	const char *name;
+	enum snic_of_action_type type;
+	const char *what;
+	long long max;
+	const char *valid;
+} simple[] = {
+	{ "mod_vlan_vid", SNIC_OF_ACT_MOD_VLAN_VID, "VLAN VID", UINT16_MAX,
+	  "VLAN VID (0-4095)" },
+	{ "mod_vlan_pcp", SNIC_OF_ACT_MOD_VLAN_PCP, "VLAN PCP", UINT8_MAX,
+	  "VLAN PCP (0-7)" },
+	{ "push_vlan", SNIC_OF_ACT_PUSH_VLAN, "ethertype", UINT16_MAX,
+	  "VLAN ethertype (0x8100 or 0x88a8)" },
+	{ "mod_nw_tos", SNIC_OF_ACT_MOD_NW_TOS, "TOS", UINT8_MAX,
+	  "TOS (a multiple of 4)" },
+	{ "mod_nw_ttl", SNIC_OF_ACT_MOD_NW_TTL, "TTL", UINT8_MAX, NULL },
+	{ "set_nw_ttl", SNIC_OF_ACT_MOD_NW_TTL, "TTL", UINT8_MAX, NULL },
+	{ "mod_tp_src", SNIC_OF_ACT_MOD_TP_SRC, "source port", UINT16_MAX,
+	  NULL },
+	{ "mod_tp_dst", SNIC_OF_ACT_MOD_TP_DST, "destination port",
+	  UINT16_MAX, NULL },
+};
+
 static int parse_simple(struct acts *s, const struct of_kv *kv,
-			enum snic_of_action_type t)
+			const struct simple_act *sa)
 {
 	struct snic_of_action *a;
-	long long x = 0;
+	long long x;
+	bool ok;
 	int err;
 
-	switch (t) {
-	case SNIC_OF_ACT_MOD_VLAN_VID:
-		if (num(s, kv, "VLAN VID", UINT16_MAX, &x))
-			return -EINVAL;
-		if (x > 4095)
-			goto invalid;
-		break;
-	case SNIC_OF_ACT_MOD_VLAN_PCP:
-		if (num(s, kv, "VLAN PCP", UINT8_MAX, &x))
-			return -EINVAL;
-		if (x > 7)
-			goto invalid;
-		break;
-	case SNIC_OF_ACT_PUSH_VLAN:
-		if (num(s, kv, "ethertype", UINT16_MAX, &x))
-			return -EINVAL;
-		if (x != 0x8100 && x != 0x88a8)
-			goto invalid;
-		break;
-	case SNIC_OF_ACT_MOD_NW_TOS:
-		if (num(s, kv, "TOS", UINT8_MAX, &x))
-			return -EINVAL;
-		if (x & 3)
-			goto invalid;
-		break;
-	case SNIC_OF_ACT_MOD_NW_TTL:
-		if (num(s, kv, "TTL", UINT8_MAX, &x))
-			return -EINVAL;
-		break;
-	case SNIC_OF_ACT_MOD_TP_SRC:
-	case SNIC_OF_ACT_MOD_TP_DST:
-		if (num(s, kv, t == SNIC_OF_ACT_MOD_TP_SRC ? "source port" :
-			"destination port", UINT16_MAX, &x))
-			return -EINVAL;
-		break;
-	default:
-		break;
+	if (num(s, kv, sa->what, sa->max, &x))
+		return -EINVAL;
+	switch (sa->type) {
+	case SNIC_OF_ACT_MOD_VLAN_VID: ok = x <= 4095; break;
+	case SNIC_OF_ACT_MOD_VLAN_PCP: ok = x <= 7; break;
+	case SNIC_OF_ACT_PUSH_VLAN: ok = x == 0x8100 || x == 0x88a8; break;
+	case SNIC_OF_ACT_MOD_NW_TOS: ok = !(x & 3); break;
+	default: ok = true; break;
 	}
-	a = put(s, kv, t, &err);
+	if (!ok)
+		return of_fail_kv(s->c, -EINVAL, kv, "%.*s: not a valid %s",
+				  (int)kv->val_len, kv->val, sa->valid);
+	a = put(s, kv, sa->type, &err);
 	if (!a)
 		return err;
-	switch (t) {
+	switch (sa->type) {
 	case SNIC_OF_ACT_MOD_VLAN_VID: a->u.vlan_vid = (uint16_t)x; break;
 	case SNIC_OF_ACT_MOD_VLAN_PCP: a->u.vlan_pcp = (uint8_t)x; break;
 	case SNIC_OF_ACT_PUSH_VLAN: a->u.ethertype = (uint16_t)x; break;
@@ -348,29 +347,7 @@ static int parse_simple(struct acts *s, const struct of_kv *kv,
 	default: a->u.tp_port = (uint16_t)x; break;
 	}
 	return 0;
-invalid:
-	return of_fail_kv(s->c, -EINVAL, kv, "%.*s: not a valid %s",
-			  (int)kv->val_len, kv->val,
-			  t == SNIC_OF_ACT_MOD_VLAN_VID ? "VLAN VID (0-4095)" :
-			  t == SNIC_OF_ACT_MOD_VLAN_PCP ? "VLAN PCP (0-7)" :
-			  t == SNIC_OF_ACT_PUSH_VLAN ?
-			  "VLAN ethertype (0x8100 or 0x88a8)" :
-			  "TOS (a multiple of 4)");
 }
-
-static const struct {
-	const char *name;
-	enum snic_of_action_type type;
-} simple[] = {
-	{ "mod_vlan_vid", SNIC_OF_ACT_MOD_VLAN_VID },
-	{ "mod_vlan_pcp", SNIC_OF_ACT_MOD_VLAN_PCP },
-	{ "push_vlan", SNIC_OF_ACT_PUSH_VLAN },
-	{ "mod_nw_tos", SNIC_OF_ACT_MOD_NW_TOS },
-	{ "mod_nw_ttl", SNIC_OF_ACT_MOD_NW_TTL },
-	{ "set_nw_ttl", SNIC_OF_ACT_MOD_NW_TTL },
-	{ "mod_tp_src", SNIC_OF_ACT_MOD_TP_SRC },
-	{ "mod_tp_dst", SNIC_OF_ACT_MOD_TP_DST },
-};
 
 static int parse_one(struct acts *s, const struct of_kv *kv)
 {
@@ -382,7 +359,7 @@ static int parse_one(struct acts *s, const struct of_kv *kv)
 #define IS(lit) of_span_caseeq(k, kn, lit)
 	for (size_t i = 0; i < OF_ARRAY_SIZE(simple); i++)
 		if (IS(simple[i].name))
-			return parse_simple(s, kv, simple[i].type);
+			return parse_simple(s, kv, &simple[i]);
 	if (IS("output"))
 		return parse_output(s, kv);
 	if (IS("controller"))

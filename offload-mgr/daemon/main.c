@@ -158,7 +158,23 @@ const char *offloadd_port_name(const struct offloadd *d, uint16_t port)
 
 void offloadd_show_capacity(const struct offloadd *d, json_t *cap)
 {
+	struct snic_mgr_swdp_stats st;
+	json_t *sw = json_object();
+
 	json_object_set_new(cap, "driver", json_string(d->is_snic ? "net_snic" : "other"));
+	snic_mgr_sw_stats(d->mgr, &st);
+	if (!sw)
+		return;
+	json_object_set_new(sw, "rx", json_integer((json_int_t)d->sw.rx));
+	json_object_set_new(sw, "tx", json_integer((json_int_t)d->sw.tx));
+	json_object_set_new(sw, "tx_drops", json_integer((json_int_t)d->sw.tx_drops));
+	json_object_set_new(sw, "to_controller", json_integer((json_int_t)d->sw.to_controller));
+	json_object_set_new(sw, "wait_neighbor", json_integer((json_int_t)d->sw.wait_neigh));
+	json_object_set_new(sw, "emc_hits", json_integer((json_int_t)st.emc_hits));
+	json_object_set_new(sw, "megaflow_hits", json_integer((json_int_t)st.megaflow_hits));
+	json_object_set_new(sw, "upcalls", json_integer((json_int_t)st.upcalls));
+	json_object_set_new(sw, "misses", json_integer((json_int_t)st.misses));
+	json_object_set_new(cap, "software_path", sw);
 }
 
 /* The proxy (uplink) and the VF representors, by name "..._representor_vfN". */
@@ -213,9 +229,11 @@ static void ctl_log(void *ctx, enum snic_mgr_ctl_log_level lvl, const char *line
 	fprintf(stderr, "snic-offloadd: %s\n", line);
 }
 
+#define RX_TAG (1ull << 32)
+
 static int run(struct offloadd *d, const struct opts *o)
 {
-	struct epoll_event ev, evs[4];
+	struct epoll_event ev, evs[16];
 	struct itimerspec its = { { 1, 0 }, { 1, 0 } };
 	sigset_t sigs;
 	int ep, tfd, sfd, rc = 0;
@@ -234,16 +252,22 @@ static int run(struct offloadd *d, const struct opts *o)
 		return 1;
 	}
 	ev.events = EPOLLIN;
-	ev.data.fd = snic_mgr_ctl_server_fd(d->ctl);
-	epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev);
-	ev.data.fd = tfd;
+	ev.data.u64 = (uint64_t)snic_mgr_ctl_server_fd(d->ctl);
+	epoll_ctl(ep, EPOLL_CTL_ADD, snic_mgr_ctl_server_fd(d->ctl), &ev);
+	ev.data.u64 = (uint64_t)tfd;
 	epoll_ctl(ep, EPOLL_CTL_ADD, tfd, &ev);
-	ev.data.fd = sfd;
+	ev.data.u64 = (uint64_t)sfd;
 	epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
+	if (offloadd_dp_start(d, ep, RX_TAG)) {
+		close(ep);
+		close(tfd);
+		close(sfd);
+		return 1;
+	}
 	if (!o->quiet)
 		fprintf(stderr, "snic-offloadd: ready: control socket %s\n", o->sock);
 	while (!stop) {
-		int n = epoll_wait(ep, evs, 4, -1);
+		int n = epoll_wait(ep, evs, 16, -1);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -253,9 +277,12 @@ static int run(struct offloadd *d, const struct opts *o)
 			break;
 		}
 		for (int i = 0; i < n; i++) {
-			int fd = evs[i].data.fd;
+			uint64_t tag = evs[i].data.u64;
+			int fd = (int)tag;
 
-			if (fd == sfd) {
+			if (tag & RX_TAG) {
+				offloadd_dp_rx(d, (uint16_t)(tag & 0xffff));
+			} else if (fd == sfd) {
 				struct signalfd_siginfo si;
 				if (read(sfd, &si, sizeof(si)) == sizeof(si) && !o->quiet)
 					fprintf(stderr, "snic-offloadd: %s: stopping; the NIC "
@@ -370,6 +397,7 @@ int main(int argc, char **argv)
 	}
 	rc = run(&d, &o);
 	snic_mgr_ctl_server_close(d.ctl);
+	offloadd_dp_stop(&d);
 	snic_mgr_detach(d.mgr);
 	RTE_ETH_FOREACH_DEV(port)
 		rte_eth_dev_close(port);

@@ -115,6 +115,32 @@ const struct snic_mgr_config *snic_mgr_config(const struct snic_mgr *m)
 	return &m->cfg;
 }
 
+void mgr_env_changed(struct snic_mgr *m)
+{
+	snic_mgr_plan_env_changed(m->plan);
+	if (m->dp)
+		snic_mgr_swdp_env_changed(m->dp);
+}
+
+uint32_t snic_mgr_ofport_of_dpdk(const struct snic_mgr *m, uint16_t dpdk_port)
+{
+	for (unsigned i = 0; i < m->n_fixed; i++)
+		if (m->ports[i].dpdk_port == dpdk_port)
+			return m->ports[i].ofport;
+	return 0;
+}
+
+int snic_mgr_sw_process(struct snic_mgr *m, const struct snic_mgr_swdp_pkt *pkts,
+			unsigned n, struct snic_mgr_swdp_result *res)
+{
+	return snic_mgr_swdp_process_burst(m->dp, pkts, n, res);
+}
+
+void snic_mgr_sw_stats(const struct snic_mgr *m, struct snic_mgr_swdp_stats *st)
+{
+	snic_mgr_swdp_stats(m->dp, st);
+}
+
 unsigned snic_mgr_hw_rules(const struct snic_mgr *m)
 {
 	return snic_mgr_plan_hw_installed(m->plan);
@@ -252,7 +278,7 @@ int snic_mgr_add_tunnel(struct snic_mgr *m, const char *name, const char *remote
 		return mgr_fail(err, -ENOMEM, -1, "out of memory");
 	m->ports = a;
 	m->ports[m->n_ports++] = t;
-	snic_mgr_plan_env_changed(m->plan);
+	mgr_env_changed(m);
 	mgr_sync(m);
 	return 0;
 }
@@ -286,7 +312,7 @@ int snic_mgr_del_tunnel(struct snic_mgr *m, const char *name, struct snic_mgr_er
 	i = (unsigned)(t - m->ports);
 	memmove(&m->ports[i], &m->ports[i + 1], (m->n_ports - i - 1) * sizeof(m->ports[0]));
 	m->n_ports--;
-	snic_mgr_plan_env_changed(m->plan);
+	mgr_env_changed(m);
 	mgr_sync(m);
 	return 0;
 }
@@ -326,6 +352,10 @@ static int apply_setting(struct snic_mgr *m, const char *key, const char *value,
 		if (!dry) {
 			m->miss = mi;
 			snic_mgr_plan_set_miss(m->plan, mi);
+			if (m->dp)
+				snic_mgr_swdp_set_miss(m->dp, mi == SNIC_MGR_MISS_DROP ?
+						       SNIC_MGR_SWDP_MISS_DROP :
+						       SNIC_MGR_SWDP_MISS_REPORT);
 		}
 		return 0;
 	}
@@ -359,7 +389,7 @@ static int apply_setting(struct snic_mgr *m, const char *key, const char *value,
 			m->neigh[i].ip = ip;
 			memcpy(m->neigh[i].mac, mac, 6);
 		}
-		snic_mgr_plan_env_changed(m->plan);
+		mgr_env_changed(m);
 		return 0;
 	}
 	return mgr_fail(err, -EINVAL, -1, "unknown setting %s (known: table_miss, "
@@ -443,6 +473,7 @@ int snic_mgr_create(struct snic_mgr **out, const struct snic_mgr_config *cfg,
 		    struct snic_mgr_err *err)
 {
 	struct snic_mgr_xlate_env env = { 0 };
+	struct snic_mgr_swdp_config dc = { 0 };
 	struct snic_mgr *m;
 	char e[256];
 	int rc;
@@ -489,8 +520,15 @@ int snic_mgr_create(struct snic_mgr **out, const struct snic_mgr_config *cfg,
 	memcpy(env.uplink_mac, cfg->uplink_mac, 6);
 	env.priority_levels = cfg->priority_levels;
 	env.max_group = cfg->max_group;
+	m->env = env;
 	if ((rc = snic_mgr_plan_create(&m->plan, &env, cfg->hw, cfg->hw_arg, e, sizeof(e)))) {
 		mgr_fail(err, rc, -1, "%s", e);
+		goto fail;
+	}
+	dc.env = &m->env;
+	dc.miss = SNIC_MGR_SWDP_MISS_REPORT;
+	if ((rc = snic_mgr_swdp_create(&dc, &m->dp))) {
+		mgr_fail(err, rc, -1, "software datapath: %s", strerror(-rc));
 		goto fail;
 	}
 	if (cfg->store_path) {
@@ -528,6 +566,7 @@ static void mgr_free(struct snic_mgr *m, bool keep_hw)
 		snic_mgr_plan_detach(m->plan);
 	else
 		snic_mgr_plan_destroy(m->plan);
+	snic_mgr_swdp_destroy(m->dp);
 	mgr_rules_fini(m);
 	if (m->store)
 		snic_mgr_store_close(m->store);

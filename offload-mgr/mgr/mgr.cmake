@@ -8,7 +8,7 @@
 set(SNIC_MGR_DIR ${CMAKE_CURRENT_LIST_DIR})
 add_library(snic_mgr STATIC ${SNIC_MGR_DIR}/mgr.c ${SNIC_MGR_DIR}/mgr_rules.c)
 target_include_directories(snic_mgr PUBLIC ${SNIC_MGR_DIR})
-target_link_libraries(snic_mgr PUBLIC snic_mgr_core snic_mgr_store snic_ofrule)
+target_link_libraries(snic_mgr PUBLIC snic_mgr_core snic_mgr_store snic_mgr_swdp snic_ofrule)
 
 snic_test(NAME test_mgr SOURCES ${SNIC_MGR_DIR}/test_mgr.c
           LIBS snic_mgr snic_flow snic_fw_hosted LABELS unit)

@@ -35,6 +35,8 @@ struct snic_mgr {
 	struct snic_mgr_config cfg;
 	struct snic_mgr_store *store;
 	struct snic_mgr_plan *plan;
+	struct snic_mgr_swdp *dp;       /**< every rule, in software */
+	struct snic_mgr_xlate_env env;  /**< shared by plan and dp */
 	struct snic_of_ports of_ports;
 
 	struct snic_mgr_port *ports;    /**< uplink, VFs, then tunnels */
@@ -62,5 +64,11 @@ void mgr_rules_fini(struct snic_mgr *m);
 int mgr_rule_load(struct snic_mgr *m, const struct snic_mgr_store_rule *sr,
 		  struct snic_mgr_err *err);
 int mgr_sync(struct snic_mgr *m);
+/** The environment changed: planner and software datapath. */
+void mgr_env_changed(struct snic_mgr *m);
+/** Put r into the software datapath (log on refusal). */
+void mgr_sw_add(struct snic_mgr *m, const struct mrule *r);
+/** Take r out, keeping its counts in r. */
+void mgr_sw_del(struct snic_mgr *m, struct mrule *r);
 
 #endif /* MGR_INTERNAL_H */

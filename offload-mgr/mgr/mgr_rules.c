@@ -98,14 +98,6 @@ static int grow(struct snic_mgr *m, size_t want)
 	return 0;
 }
 
-static struct mrule *find_id(const struct snic_mgr *m, uint64_t id)
-{
-	for (struct mrule *r = m->by_id[id_slot(m, id)]; r; r = r->id_next)
-		if (r->id == id)
-			return r;
-	return NULL;
-}
-
 static struct mrule *find_key(const struct snic_mgr *m, const struct snic_of_rule *of)
 {
 	for (struct mrule *r = m->by_key[key_slot(m, of)]; r; r = r->key_next)
@@ -146,6 +138,41 @@ static struct mrule **all_rules(const struct snic_mgr *m, size_t *n)
 			v[k++] = r;
 	*n = k;
 	return v;
+}
+
+/* ---- the software datapath's copy ---- */
+
+void mgr_sw_add(struct snic_mgr *m, const struct mrule *r)
+{
+	char why[SNIC_MGR_SWDP_REASON_MAX] = "";
+	int rc = snic_mgr_swdp_add_rule(m->dp, (uint32_t)r->id, &r->of, why, sizeof(why));
+
+	if (rc)
+		fprintf(stderr, "snic-offloadd: rule %llu (%s) is not in the software "
+			"datapath: %s\n", (unsigned long long)r->id, r->text,
+			why[0] ? why : strerror(-rc));
+}
+
+void mgr_sw_del(struct snic_mgr *m, struct mrule *r)
+{
+	struct snic_mgr_swdp_rule_stats st;
+
+	if (!snic_mgr_swdp_rule_stats(m->dp, (uint32_t)r->id, &st, false)) {
+		r->sw_packets += st.packets;
+		r->sw_bytes += st.bytes;
+	}
+	snic_mgr_swdp_del_rule(m->dp, (uint32_t)r->id);
+}
+
+/* Software counters of r: kept + the datapath's. */
+static void sw_counts(struct snic_mgr *m, const struct mrule *r, uint64_t *pk,
+		      uint64_t *by)
+{
+	struct snic_mgr_swdp_rule_stats st = { 0, 0 };
+
+	snic_mgr_swdp_rule_stats(m->dp, (uint32_t)r->id, &st, false);
+	*pk = r->sw_packets + st.packets;
+	*by = r->sw_bytes + st.bytes;
 }
 
 /* ---- texts and the store ---- */
@@ -216,6 +243,7 @@ int mgr_rule_load(struct snic_mgr *m, const struct snic_mgr_store_rule *sr,
 		free_rule(r);
 		return mgr_fail(err, -ENOMEM, -1, "out of memory");
 	}
+	mgr_sw_add(m, r);
 	return 0;
 }
 
@@ -331,9 +359,11 @@ static void batch_apply(struct snic_mgr *m, struct batch *b)
 			if (snic_mgr_plan_add(m->plan, r->plan_id, &r->of))
 				fprintf(stderr, "snic-offloadd: rule %llu not planned (out "
 					"of memory)\n", (unsigned long long)r->id);
+			mgr_sw_add(m, r);
 			break;
 		case OP_DEL:
 			snic_mgr_plan_del(m->plan, r->plan_id);
+			mgr_sw_del(m, r);
 			unlink_rule(m, r);
 			free_rule(r);
 			break;
@@ -347,6 +377,7 @@ static void batch_apply(struct snic_mgr *m, struct batch *b)
 			r->hw_base_packets = pk;
 			r->hw_base_bytes = by;
 			snic_mgr_plan_del(m->plan, r->plan_id);
+			mgr_sw_del(m, r);
 			unlink_rule(m, r);
 			memcpy(r->of.actions, o->of.actions, sizeof(r->of.actions));
 			r->of.n_actions = o->of.n_actions;
@@ -361,6 +392,7 @@ static void batch_apply(struct snic_mgr *m, struct batch *b)
 			r->plan_id = m->next_plan_id++;
 			link_rule(m, r);
 			snic_mgr_plan_add(m->plan, r->plan_id, &r->of);
+			mgr_sw_add(m, r);
 			break;
 		}
 		}
@@ -747,8 +779,7 @@ int snic_mgr_dump_flows(struct snic_mgr *m, const char *match, int table,
 		v.state = info.state;
 		v.reason = info.reason;
 		v.hw_error = herr[0] ? herr : NULL;
-		v.sw_packets = r->sw_packets;
-		v.sw_bytes = r->sw_bytes;
+		sw_counts(m, r, &v.sw_packets, &v.sw_bytes);
 		v.age_s = (double)(now - r->created_ms) / 1000.0;
 		v.idle_s = (double)(now - r->used_ms) / 1000.0;
 		v.n_hw = info.n_hw;
@@ -800,17 +831,6 @@ void snic_mgr_counts(const struct snic_mgr *m, unsigned *hw, unsigned *sw,
 		}
 }
 
-void snic_mgr_sw_count(struct snic_mgr *m, uint64_t id, uint64_t packets,
-		       uint64_t bytes)
-{
-	struct mrule *r = find_id(m, id);
-
-	if (r) {
-		r->sw_packets += packets;
-		r->sw_bytes += bytes;
-	}
-}
-
 /* ---- timeouts ---- */
 
 unsigned snic_mgr_tick(struct snic_mgr *m)
@@ -836,7 +856,11 @@ unsigned snic_mgr_tick(struct snic_mgr *m)
 					/* unknown: never idle on a failed read */
 					r->seen_valid = false;
 				} else {
-					uint64_t total = pk + r->sw_packets;
+					uint64_t sp, sb;
+					uint64_t total;
+
+					sw_counts(m, r, &sp, &sb);
+					total = pk + sp;
 
 					if (!r->seen_valid || total != r->seen_packets)
 						r->used_ms = now;

@@ -35,6 +35,7 @@
 
 #include "snic_mgr_plan.h"
 #include "snic_mgr_store.h"
+#include "snic_mgr_swdp.h"
 #include "snic_ofrule.h"
 
 #ifdef __cplusplus
@@ -150,9 +151,19 @@ const struct snic_mgr_config *snic_mgr_config(const struct snic_mgr *m);
  *  guards, the root catch-all, table-miss drops). */
 unsigned snic_mgr_hw_rules(const struct snic_mgr *m);
 
-/** Software datapath counters of a rule (added to what is kept). */
-void snic_mgr_sw_count(struct snic_mgr *m, uint64_t id, uint64_t packets,
-		       uint64_t bytes);
+/**
+ * Run frames the NIC handed over (on the representor of the port they
+ * entered) through the software datapath: pkts[i].in_ofport is that port's
+ * OpenFlow number (snic_mgr_ofport_of_dpdk()).  The results' frames (to
+ * transmit on out[].dpdk_port) stay valid until the next call.
+ * @return n, or a negative errno.
+ */
+int snic_mgr_sw_process(struct snic_mgr *m, const struct snic_mgr_swdp_pkt *pkts,
+			unsigned n, struct snic_mgr_swdp_result *res);
+/** The OpenFlow port of a DPDK port (uplink or VF representor), or 0. */
+uint32_t snic_mgr_ofport_of_dpdk(const struct snic_mgr *m, uint16_t dpdk_port);
+/** Software datapath totals. */
+void snic_mgr_sw_stats(const struct snic_mgr *m, struct snic_mgr_swdp_stats *st);
 
 /**
  * Periodic work: expire hard and idle timeouts (idleness from hardware +

@@ -82,7 +82,7 @@ struct seen {
 	unsigned n;
 	char text[16][512];
 	enum snic_mgr_state state[16];
-	uint64_t id[16], hw_packets[16];
+	uint64_t id[16], hw_packets[16], sw_packets[16];
 	char reason[16][256];
 };
 
@@ -96,6 +96,7 @@ static int collect(void *arg, const struct snic_mgr_flow_view *v)
 		s->state[s->n] = v->state;
 		s->id[s->n] = v->id;
 		s->hw_packets[s->n] = v->hw_packets;
+		s->sw_packets[s->n] = v->sw_packets;
 	}
 	s->n++;
 	return 0;
@@ -272,6 +273,45 @@ static void test_restart(void)
 		   err.msg);
 }
 
+/* A rule the NIC cannot do runs in the software datapath: the frame the
+ * NIC hands over (on vf0's representor) comes out rewritten for vf1. */
+static void test_software(void)
+{
+	const char *r[] = { "priority=400,in_port=vf0,ip,actions=mod_nw_tos:32,output:vf1" };
+	struct snic_mgr_swdp_result res;
+	struct snic_mgr_swdp_pkt pk;
+	uint64_t n;
+	struct snic_mgr_err err;
+	struct seen s;
+	struct tf t;
+
+	add(r, 1);
+	s = dump("in_port=vf0,ip");
+	SNIC_CHECK(s.n >= 1 && s.state[0] == SNIC_MGR_SW && strstr(s.reason[0], "mod_nw_tos"),
+		   "the DSCP rule runs in software: %s", s.reason[0]);
+	SNIC_CHECK(went(VF(0), 0x0a000002, SNIC_FW_TX_REP, VF(0)),
+		   "the NIC hands its packets to vf0's representor (trapped)");
+	frame(&t, 0x0a000002);
+	pk.in_ofport = snic_mgr_ofport_of_dpdk(mgr, 1);
+	pk.frame = tf_data(&t);
+	pk.len = t.len;
+	SNIC_CHECK(pk.in_ofport == SNIC_MGR_OFPORT_VF0, "vf0's representor is OpenFlow port %u",
+		   pk.in_ofport);
+	SNIC_REQUIRE(snic_mgr_sw_process(mgr, &pk, 1, &res) == 1, "sw process");
+	SNIC_CHECK(res.n_out == 1 && res.out[0].dpdk_port == 2 && res.out[0].len == t.len &&
+		   res.out[0].frame[15] == 32, "software: one frame to vf1 with ToS 32 "
+		   "(n_out %u, port %u, tos %u)", res.n_out, res.n_out ? res.out[0].dpdk_port : 0,
+		   res.n_out ? res.out[0].frame[15] : 0);
+	s = dump("in_port=vf0,ip");
+	SNIC_CHECK(s.n >= 1 && s.state[0] == SNIC_MGR_SW && s.sw_packets[0] == 1 &&
+		   s.hw_packets[0] == 0, "dump-flows: sw, 1 software packet, 0 in hardware "
+		   "(%llu, %llu)", (unsigned long long)s.sw_packets[0],
+		   (unsigned long long)s.hw_packets[0]);
+	SNIC_CHECK(snic_mgr_del_flows(mgr, "in_port=vf0,ip", true, &n, &err) == 0 ||
+		   snic_mgr_del_flows(mgr, "priority=400,in_port=vf0,ip", true, &n, &err) == 0,
+		   "delete it: %s", err.msg);
+}
+
 static void test_timeouts(void)
 {
 	const char *t[] = { "priority=300,hard_timeout=5,in_port=vf3,actions=drop",
@@ -330,6 +370,7 @@ int main(void)
 	test_del_mod_replace();
 	test_tunnels();
 	test_restart();
+	test_software();
 	test_timeouts();
 	snic_mgr_destroy(mgr);
 	snic_flow_ctx_destroy(ctx);

@@ -16,8 +16,9 @@
  *                             nw_src/24, dl_src, tp_src), all of one
  *                             priority so every lookup probes every subtable
  *   classify only, N subt.    swdp_cls_lookup() alone over the same keys
- *   parse only                snic_fw_pkt_parse() (the packet library)
- * The budget is 10 GbE line rate with 64-byte frames: (64 + 20) * 8 bits /
+ * (The packet library's parse and encap alone: bench_fw's reference rows.)
+ * Times are the benchmark thread's CPU time, the best of 5 rounds.  The
+ * budget is 10 GbE line rate with 64-byte frames: (64 + 20) * 8 bits /
  * 10 Gbit/s = 67.2 ns per packet.
  *
  * A benchmark, not a test: it prints figures.  --quick (bench_swdp-smoke)
@@ -46,11 +47,13 @@ static unsigned n_rows;
 static struct snic_mgr_xlate_env env;
 static volatile uint64_t sink;
 
+/* CPU time of this thread: what other load on the machine takes is not
+ * counted (its effect on the caches is). */
 static double now_s(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -195,21 +198,31 @@ static void verify(struct snic_mgr_swdp *dp, const struct traffic *t, uint32_t w
 	}
 }
 
+/* ns per packet: the best of ROUNDS rounds of secs / ROUNDS each (this
+ * machine may be shared: the best round is the one least disturbed) */
+#define ROUNDS 5
+
 static double run(struct snic_mgr_swdp *dp, const struct traffic *t, double secs)
 {
 	static struct snic_mgr_swdp_result res[BURSTN];
-	uint64_t pkts = 0;
-	double t0 = now_s(), el;
+	double best = 1e30;
 
-	do {
-		for (uint32_t i = 0; i + BURSTN <= t->n; i += BURSTN) {
-			snic_mgr_swdp_process_burst(dp, t->pkts + i, BURSTN, res);
-			sink += res[0].n_out;
-		}
-		pkts += t->n - t->n % BURSTN;
-		el = now_s() - t0;
-	} while (el < secs);
-	return el * 1e9 / (double)pkts;
+	for (int r = 0; r < ROUNDS; r++) {
+		uint64_t pkts = 0;
+		double t0 = now_s(), el;
+
+		do {
+			for (uint32_t i = 0; i + BURSTN <= t->n; i += BURSTN) {
+				snic_mgr_swdp_process_burst(dp, t->pkts + i, BURSTN, res);
+				sink += res[0].n_out;
+			}
+			pkts += t->n - t->n % BURSTN;
+			el = now_s() - t0;
+		} while (el < secs / ROUNDS);
+		if (el * 1e9 / (double)pkts < best)
+			best = el * 1e9 / (double)pkts;
+	}
+	return best;
 }
 
 static void add_row(const char *what, unsigned rules, unsigned st, double ns)
@@ -248,20 +261,26 @@ static void row_cached(const char *what, bool no_emc, uint32_t flows, bool encap
 static double run_classify(const struct snic_mgr_swdp *dp, const union swdp_keyw *keys,
 			   uint32_t n, double secs)
 {
-	uint64_t pkts = 0;
-	double t0 = now_s(), el;
+	double best = 1e30;
 
-	do {
-		for (uint32_t i = 0; i < n; i++) {
-			union swdp_keyw wc;
+	for (int r = 0; r < ROUNDS; r++) {
+		uint64_t pkts = 0;
+		double t0 = now_s(), el;
 
-			memset(&wc, 0, sizeof(wc));
-			sink += (uintptr_t)swdp_cls_lookup(&dp->cls, 0, &keys[i], &wc);
-		}
-		pkts += n;
-		el = now_s() - t0;
-	} while (el < secs);
-	return el * 1e9 / (double)pkts;
+		do {
+			for (uint32_t i = 0; i < n; i++) {
+				union swdp_keyw wc;
+
+				memset(&wc, 0, sizeof(wc));
+				sink += (uintptr_t)swdp_cls_lookup(&dp->cls, 0, &keys[i], &wc);
+			}
+			pkts += n;
+			el = now_s() - t0;
+		} while (el < secs / ROUNDS);
+		if (el * 1e9 / (double)pkts < best)
+			best = el * 1e9 / (double)pkts;
+	}
+	return best;
 }
 
 static void rows_classifier(uint32_t rules, uint32_t n_frames, double secs)
@@ -303,24 +322,6 @@ static void rows_classifier(uint32_t rules, uint32_t n_frames, double secs)
 	traffic_free(&t);
 }
 
-static double run_parse(const struct traffic *t, double secs)
-{
-	struct snic_fw_pkt_cfg cfg = { 4789 };
-	struct snic_ifc_match m;
-	uint64_t pkts = 0;
-	double t0 = now_s(), el;
-
-	do {
-		for (uint32_t i = 0; i < t->n; i++) {
-			sink += (uint32_t)snic_fw_pkt_parse(t->pkts[i].frame, FRAME_LEN, &cfg, &m);
-			sink += m.outer.tp_dst;
-		}
-		pkts += t->n;
-		el = now_s() - t0;
-	} while (el < secs);
-	return el * 1e9 / (double)pkts;
-}
-
 static void print_table(bool quick, uint32_t n_frames)
 {
 	printf("snic software datapath (snic_mgr_swdp), one core%s\n",
@@ -355,7 +356,6 @@ int main(int argc, char **argv)
 	double secs = 0;
 	uint32_t n_frames, rules[2];
 	unsigned n_cfg;
-	struct traffic ref;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "qs:h", lo, NULL)) != -1) {
@@ -365,7 +365,7 @@ int main(int argc, char **argv)
 		case 'h':
 			printf("usage: bench_swdp [--quick] [--secs S]\n"
 			       "  software datapath ns/packet: EMC and megaflow hits, the\n"
-			       "  classifier with the caches off (1, 4, 16 subtables), parse.\n"
+			       "  classifier with the caches off (1, 4, 16 subtables).\n"
 			       "  --quick  small sizes, short rows (the smoke test)\n"
 			       "  --secs   seconds per row (default 1; --quick 0.05)\n");
 			return 0;
@@ -386,10 +386,6 @@ int main(int argc, char **argv)
 	row_cached("megaflow hit + VXLAN encap", true, 65536, true, n_frames, secs);
 	for (unsigned i = 0; i < n_cfg; i++)
 		rows_classifier(rules[i], n_frames, secs);
-	traffic_build(&ref, n_frames, 1024);
-	run_parse(&ref, secs / 4);
-	add_row("parse only", 0, 0, run_parse(&ref, secs));
-	traffic_free(&ref);
 	print_table(quick, n_frames);
 	return 0;
 }

@@ -22,11 +22,13 @@
  *     in Open vSwitch's order (a fixed key before key=flow, then a fixed
  *     remote before remote_ip=flow, then a fixed local_ip before flow).
  *     VXLAN to a local VTEP address and port that no tunnel port accepts is
- *     dropped (SNIC_MGR_SWDP_DROP_NO_TUNNEL); any other frame from the
- *     uplink enters on the uplink.  A malformed frame is dropped with the
- *     packet library's reason (SNIC_DROP_RUNT ... SNIC_DROP_BAD_VXLAN);
- *     UDP to port 4789 that is not VXLAN, from anywhere but a local VTEP's
- *     address, is plain UDP.
+ *     dropped (SNIC_MGR_SWDP_DROP_NO_TUNNEL), as is a malformed one
+ *     (SNIC_DROP_BAD_VXLAN, or the inner frame's reason); any other frame
+ *     from the uplink enters on the uplink.  A malformed frame is dropped
+ *     with the packet library's reason (SNIC_DROP_RUNT ... SNIC_DROP_BAD_UDP)
+ *     -- but UDP that merely looks like VXLAN and is not addressed to a
+ *     local VTEP is plain UDP, whatever its payload.  Frames cannot enter
+ *     on a tunnel port directly (SNIC_DROP_BAD_VPORT, as for unknown ports).
  *   Pipeline.  Table 0 first; the matching rule of highest priority wins,
  *     ties going to the lowest rule id; its actions run in order; goto_table
  *     continues in a later table with the packet and metadata as they are.
@@ -37,25 +39,39 @@
  *     to the port the packet entered on is skipped, except output:in_port.
  *     Output to a tunnel port encapsulates (snic_fw_pkt_encap: outer source
  *     MAC the uplink's, destination MAC the next hop's from env->neigh, IPv4
- *     source local_ip (tun_src with local_ip=flow), destination remote_ip
- *     (tun_dst with remote_ip=flow), UDP destination dst_port, source port
- *     49152-65535 from the inner flow, VNI = key (tun_id with key=flow, its
- *     low 24 bits), DF, TTL 64) and goes out of the uplink.  While the next
- *     hop is being resolved (neigh returns -EAGAIN) that output is not made
- *     and the result says so (SNIC_MGR_SWDP_R_WAIT_NEIGH, neigh_ip).
- *     `controller` hands the packet to the caller (SNIC_MGR_SWDP_R_CONTROLLER).
+ *     source local_ip, destination remote_ip, UDP destination dst_port,
+ *     source port 49152-65535 from the inner flow, VNI = key, DF, TTL 64)
+ *     and goes out of the uplink.  A port option "flow" takes the packet's
+ *     tunnel metadata instead (tun_src, tun_dst, the low 24 bits of tun_id):
+ *     what it was received with, as set_tunnel and set_field left it; a
+ *     fixed option always wins (OVS's tnl_port_send).  No remote or local
+ *     address: that output drops (SNIC_MGR_SWDP_DROP_TUNNEL_ADDR); next hop
+ *     unreachable: SNIC_MGR_SWDP_DROP_NO_ROUTE; next hop being resolved
+ *     (neigh returns -EAGAIN): the output is not made and the result says so
+ *     (SNIC_MGR_SWDP_R_WAIT_NEIGH, neigh_ip).  `controller` hands the packet
+ *     to the caller (SNIC_MGR_SWDP_R_CONTROLLER).
  *   Rewrites are OVS's: mod_vlan_vid/mod_vlan_pcp push a 0x8100 tag on an
  *     untagged packet; push_vlan pushes VID 0 PCP 0; strip_vlan pops the
  *     outer tag; mod_nw_src/dst act on IPv4 only, mod_nw_tos/ttl and dec_ttl
- *     on IPv4 and IPv6, mod_tp_* on TCP and UDP (elsewhere they are no-ops on
- *     the bytes); set_field writes the field where the packet has it;
+ *     on IPv4 and IPv6, mod_tp_* on the bytes of TCP and UDP (and, as in
+ *     OVS, on the key of any IP packet but a non-first fragment); set_field
+ *     writes the field where the packet has it (its prerequisites);
  *     dec_ttl of a TTL 0 or 1 packet stops the actions and drops
  *     (SNIC_DROP_TTL_EXPIRED; outputs before it stay made); write_metadata,
  *     set_tunnel and set_field to tun_id/tun_src/tun_dst/metadata write the
  *     packet's metadata, seen by later tables and by tunnel outputs.
  *   Refused rules (add_rule -ENOTSUP, with the reason): what the packet
- *     library cannot parse or rewrite exactly as OVS would: SCTP ports
- *     (match or rewrite) and RARP addresses.
+ *     library cannot parse or rewrite as OVS would (SCTP ports, matched or
+ *     set; RARP addresses and opcode), set_field to vlan_vid without the
+ *     tag-present bit, output to reserved ports but IN_PORT and LOCAL.
+ *   Known differences from Open vSwitch, all the packet library's (so the
+ *     NIC does the same): malformed frames drop (OVS forwards them with the
+ *     unparsed fields 0); the outer header of an encapsulation does not
+ *     inherit the inner ECN bits; a rewritten VLAN tag keeps its DEI bit;
+ *     an ARP opcode above 255 matches by its low byte (OVS: 0); 802.2 SNAP
+ *     frames are not looked into (dl_type 0x05ff); L3 behind a third VLAN
+ *     tag is not parsed.  And local_ip=flow accepts VXLAN to any address
+ *     (the datapath does not know the host's addresses).
  *
  * The OpenFlow view of a packet (the fields rules match) is built once per
  * packet from the struct snic_ifc_match that snic_fw_pkt_parse() fills
@@ -84,10 +100,12 @@
  * their highest priority, stopping when no later one can win).  Translating
  * a packet through all tables yields one program (the rewrites, outputs and
  * drops of the whole pipeline) and the bits of the packet's key that
- * translation looked at; the megaflow cache keeps the program under that
- * wildcarded key, and an exact-match cache in front maps whole keys to
- * megaflows.  Both belong to one generation, which add_rule(), del_rule(),
- * set_miss() and env_changed() end: a program of an older generation is
+ * translation looked at (the masks of the subtables probed, and the fields
+ * actions depended on: is it tagged, IPv4, TTL above 1, ...); the megaflow
+ * cache keeps the program under that wildcarded key, and a 2-way
+ * exact-match cache (EMC) in front maps whole keys to megaflows.  Both
+ * belong to one generation, which add_rule(), del_rule(), set_miss() and
+ * env_changed() end (and a full cache): a program of an older generation is
  * never used.  Translations that met an unresolved or unreachable next hop
  * are not cached.  What the environment's callbacks return is cached: call
  * env_changed() when a port, a tunnel port, the uplink MAC or a neighbor
@@ -174,7 +192,10 @@ struct snic_mgr_swdp_config {
 	uint32_t megaflows;            /**< megaflows of one generation, power
 					    of two; 0: 16384 (when full, the
 					    cache starts over) */
-	uint32_t arena_bytes;          /**< output frames of one call; 0: 1 MiB */
+	uint32_t arena_bytes;          /**< frames of one call (each packet's
+					    working copy and its outputs but the
+					    last); 0: 4 MiB.  When it runs out,
+					    outputs drop (DROP_OUT_LIMIT) */
 };
 
 /** Result flags. */

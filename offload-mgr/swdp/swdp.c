@@ -14,9 +14,8 @@
 
 #define DEF_EMC        8192u
 #define DEF_MEGAFLOWS  16384u
-#define DEF_ARENA      (1u << 20)
+#define DEF_ARENA      (4u << 20)
 #define ETH_P_IPV4     0x0800u
-#define EMC_SEED       0xc3a5c85c97cb3127ull
 
 static bool pow2(uint32_t v)
 {
@@ -403,7 +402,8 @@ static void rx(struct snic_mgr_swdp *dp, uint32_t in_ofport, const uint8_t *f,
 		return;
 	}
 	kind = in_kind(dp, in_ofport);
-	if (kind == 0) {
+	if (kind == 0 || kind == SNIC_MGR_PORT_TUNNEL) {
+		/* tunnel ports receive through the uplink only */
 		swdp_drop(dp, res, SNIC_DROP_BAD_VPORT);
 		return;
 	}
@@ -442,7 +442,6 @@ static void rx(struct snic_mgr_swdp *dp, uint32_t in_ofport, const uint8_t *f,
 		pkt->key.k.tun_dst = snic_ifc_be32(pkt->m.tun_dst);
 	}
 	pkt->in_len = pkt->b.len;
-	pkt->hash = snic_fw_hash_words(pkt->key.w, SWDP_KEY_WORDS, EMC_SEED);
 	pkt->ok = true;
 }
 
@@ -482,8 +481,10 @@ int snic_mgr_swdp_process(struct snic_mgr_swdp *dp, uint32_t in_ofport,
 		return -EINVAL;
 	dp->arena_used = 0;
 	rx(dp, in_ofport, frame, len, &pkt, res);
-	if (pkt.ok)
+	if (pkt.ok) {
+		pkt.hash = swdp_hash_key(&pkt.key);
 		run(dp, &pkt, res);
+	}
 	return 0;
 }
 
@@ -499,22 +500,27 @@ int snic_mgr_swdp_process_burst(struct snic_mgr_swdp *dp,
 	for (unsigned base = 0; base < n; base += SWDP_BURST) {
 		unsigned m = n - base < SWDP_BURST ? n - base : SWDP_BURST;
 
-		/* stage 1: parse and key every frame, prefetching its EMC slot */
+		/* stage 1: parse and key every frame */
 		for (unsigned i = 0; i < m; i++) {
+			static const uint8_t none[1];
 			const struct snic_mgr_swdp_pkt *in = &pkts[base + i];
 
-			if (!in->frame) {
-				p[i].ok = false;
-				memset(&res[base + i], 0, sizeof(res[base + i]));
+			/* no frame: an empty one (a runt) */
+			rx(dp, in->in_ofport, in->frame ? in->frame : none,
+			   in->frame ? in->len : 0, &p[i], &res[base + i]);
+		}
+		/* stage 2: hash the keys (apart from writing them: the loads
+		 * then need not wait for those stores) and prefetch the EMC */
+		for (unsigned i = 0; i < m; i++) {
+			if (!p[i].ok)
 				continue;
-			}
-			rx(dp, in->in_ofport, in->frame, in->len, &p[i], &res[base + i]);
-			if (p[i].ok && dp->cache.emc) {
+			p[i].hash = swdp_hash_key(&p[i].key);
+			if (dp->cache.emc) {
 				__builtin_prefetch(swdp_emc_way(&dp->cache, p[i].hash, 0));
 				__builtin_prefetch(swdp_emc_way(&dp->cache, p[i].hash, 1));
 			}
 		}
-		/* stage 2: look up and run */
+		/* stage 3: look up and run */
 		for (unsigned i = 0; i < m; i++)
 			if (p[i].ok)
 				run(dp, &p[i], &res[base + i]);

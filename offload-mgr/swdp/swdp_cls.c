@@ -204,6 +204,16 @@ static int take_slot(struct swdp_cls *c, uint32_t *slot)
 
 /* ---- priorities of a subtable ---- */
 
+static uint16_t st_max(const struct swdp_subtable *st)
+{
+	return st->max_pri;
+}
+
+static void set_max(struct swdp_subtable *st)
+{
+	st->max_pri = st->n_pris ? st->pris[0].pri : 0;
+}
+
 static int pri_add(struct swdp_subtable *st, uint16_t pri)
 {
 	uint32_t i = 0;
@@ -212,6 +222,7 @@ static int pri_add(struct swdp_subtable *st, uint16_t pri)
 		i++;
 	if (i < st->n_pris && st->pris[i].pri == pri) {
 		st->pris[i].n++;
+		set_max(st);
 		return 0;
 	}
 	if (st->n_pris == st->cap_pris) {
@@ -226,6 +237,7 @@ static int pri_add(struct swdp_subtable *st, uint16_t pri)
 	memmove(&st->pris[i + 1], &st->pris[i], (st->n_pris - i) * sizeof(*st->pris));
 	st->pris[i] = (struct swdp_pri){ pri, 1 };
 	st->n_pris++;
+	set_max(st);
 	return 0;
 }
 
@@ -238,14 +250,10 @@ static void pri_del(struct swdp_subtable *st, uint16_t pri)
 			memmove(&st->pris[i], &st->pris[i + 1],
 				(st->n_pris - i - 1) * sizeof(*st->pris));
 			st->n_pris--;
+			set_max(st);
 		}
 		return;
 	}
-}
-
-static uint16_t st_max(const struct swdp_subtable *st)
-{
-	return st->n_pris ? st->pris[0].pri : 0;
 }
 
 /* Restore the order of t's subtables after st's highest priority changed. */

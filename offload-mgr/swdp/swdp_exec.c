@@ -71,18 +71,24 @@ full:
 	return NULL;
 }
 
+/* An output to a port (op: OUTPUT or TUNNEL) of the frame in ob. */
+static void out_fill(struct snic_mgr_swdp_out *o, const struct swdp_op *op,
+		     const struct snic_fw_buf *ob)
+{
+	o->frame = ob->data;
+	o->len = o->total_len = ob->len;
+	o->ofport = op->arg;
+	o->dpdk_port = op->port;
+}
+
 static void out_port(struct snic_mgr_swdp *dp, struct snic_mgr_swdp_result *res,
 		     const struct swdp_op *op, const struct snic_fw_buf *b)
 {
 	struct snic_fw_buf ob;
 	struct snic_mgr_swdp_out *o = out_new(dp, res, op, b, &ob);
 
-	if (!o)
-		return;
-	o->frame = ob.data;
-	o->len = o->total_len = ob.len;
-	o->ofport = op->arg;
-	o->dpdk_port = op->port;
+	if (o)
+		out_fill(o, op, &ob);
 }
 
 static void out_tunnel(struct snic_mgr_swdp *dp, struct snic_mgr_swdp_result *res,
@@ -111,10 +117,7 @@ static void out_tunnel(struct snic_mgr_swdp *dp, struct snic_mgr_swdp_result *re
 		swdp_drop(dp, res, (uint32_t)rc);
 		return;
 	}
-	o->frame = ob.data;
-	o->len = o->total_len = ob.len;
-	o->ofport = op->arg;
-	o->dpdk_port = op->port;
+	out_fill(o, op, &ob);
 }
 
 /* A packet handed to the caller: a controller action, or a table miss. */

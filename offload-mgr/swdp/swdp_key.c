@@ -70,6 +70,13 @@ void swdp_key_from_hdrs(const struct snic_ifc_hdrs *h, uint32_t in_port,
 	k->tp_dst = be16(h->tp_dst);
 }
 
+/* The fields of struct snic_of_match that have a namesake in struct
+ * swdp_key: integers, and byte arrays. */
+#define MATCH_INTS(X) X(tun_id) X(tun_src) X(tun_dst) X(metadata) X(in_port) \
+	X(vlan_tci) X(dl_type) X(nw_src) X(nw_dst) X(nw_proto) X(nw_tos) \
+	X(nw_ttl) X(tp_src) X(tp_dst)
+#define MATCH_ARRAYS(X) X(dl_src) X(dl_dst) X(ipv6_src) X(ipv6_dst)
+
 void swdp_key_from_match(const struct snic_of_match *m, union swdp_keyw *vw,
 			 union swdp_keyw *mw)
 {
@@ -77,43 +84,12 @@ void swdp_key_from_match(const struct snic_of_match *m, union swdp_keyw *vw,
 
 	memset(vw, 0, sizeof(*vw));
 	memset(mw, 0, sizeof(*mw));
-	k->tun_id = m->tun_id_mask;
-	k->tun_src = m->tun_src_mask;
-	k->tun_dst = m->tun_dst_mask;
-	k->metadata = m->metadata_mask;
-	k->in_port = m->in_port_mask;
-	k->vlan_tci = m->vlan_tci_mask;
-	k->dl_type = m->dl_type_mask;
-	memcpy(k->dl_src, m->dl_src_mask, 6);
-	memcpy(k->dl_dst, m->dl_dst_mask, 6);
-	k->nw_src = m->nw_src_mask;
-	k->nw_dst = m->nw_dst_mask;
-	memcpy(k->ipv6_src, m->ipv6_src_mask, 16);
-	memcpy(k->ipv6_dst, m->ipv6_dst_mask, 16);
-	k->nw_proto = m->nw_proto_mask;
-	k->nw_tos = m->nw_tos_mask;
-	k->nw_ttl = m->nw_ttl_mask;
-	k->tp_src = m->tp_src_mask;
-	k->tp_dst = m->tp_dst_mask;
-
-	v->tun_id = m->tun_id;
-	v->tun_src = m->tun_src;
-	v->tun_dst = m->tun_dst;
-	v->metadata = m->metadata;
-	v->in_port = m->in_port;
-	v->vlan_tci = m->vlan_tci;
-	v->dl_type = m->dl_type;
-	memcpy(v->dl_src, m->dl_src, 6);
-	memcpy(v->dl_dst, m->dl_dst, 6);
-	v->nw_src = m->nw_src;
-	v->nw_dst = m->nw_dst;
-	memcpy(v->ipv6_src, m->ipv6_src, 16);
-	memcpy(v->ipv6_dst, m->ipv6_dst, 16);
-	v->nw_proto = m->nw_proto;
-	v->nw_tos = m->nw_tos;
-	v->nw_ttl = m->nw_ttl;
-	v->tp_src = m->tp_src;
-	v->tp_dst = m->tp_dst;
+#define INT(f) v->f = m->f; k->f = m->f##_mask;
+#define ARRAY(f) memcpy(v->f, m->f, sizeof(v->f)); memcpy(k->f, m->f##_mask, sizeof(k->f));
+	MATCH_INTS(INT)
+	MATCH_ARRAYS(ARRAY)
+#undef INT
+#undef ARRAY
 	/* snic_ofrule keeps value bits inside the mask; make sure */
 	for (unsigned i = 0; i < SWDP_KEY_WORDS; i++)
 		vw->w[i] &= mw->w[i];

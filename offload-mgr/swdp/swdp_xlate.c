@@ -351,12 +351,10 @@ static void act_set_field(struct xl *x, const struct snic_of_action *a)
 		return;
 	}
 	case SNIC_OF_F_NW_TOS:
-		if (!ip_any(x))
-			return;
-		if (partial(m, 0xfc))
-			WC(x, nw_tos);
-		set_dscp(x, (uint8_t)(merge(k->nw_tos, v, m) & 0xfcu) >> 2);
-		return;
+		/* the DSCP bits in place: ip_dscp shifted (ECN is never set) */
+		v >>= 2;
+		m >>= 2;
+		/* fall through */
 	case SNIC_OF_F_IP_DSCP:
 		if (!ip_any(x))
 			return;

@@ -380,6 +380,61 @@ static void c_controller(void)
 	snic_mgr_swdp_destroy(dp);
 }
 
+/* set_field to the packet's metadata, seen by later tables; set_field to
+ * nw_tos and nw_ttl; mod_tp_src on ICMP changes what later tables see (as
+ * OVS's flow) but not the bytes. */
+static void c_set_field_more(void)
+{
+	struct snic_mgr_swdp *dp = mk(RULES(
+		"in_port=vf0,actions=set_field:0xabc->tun_id,set_field:1.2.3.4->tun_src,"
+		"set_field:5.6.7.8->tun_dst,goto_table:1",
+		"table=1,tun_id=0xabc,tun_src=1.2.3.4,tun_dst=5.6.7.8,actions=output:vf1",
+		"in_port=vf1,ip,actions=set_field:0x40->nw_tos,set_field:33->nw_ttl,output:vf2",
+		"in_port=vf2,icmp,actions=mod_tp_src:5,goto_table:2",
+		"table=2,icmp,icmp_type=5,actions=output:vf3"));
+	struct fs s = fs_udp4(), e;
+
+	send_fs(dp, P_VF(0), &s);
+	want(1, 0, 0);
+	want_out(0, P_VF(1), &s);
+	s.tos = 0x01;
+	e = s;
+	e.tos = 0x41;
+	e.ttl = 33;
+	send_fs(dp, P_VF(1), &s);
+	want(1, 0, 0);
+	want_out(0, P_VF(2), &e);
+	s = fs_udp4();
+	s.proto = 1;
+	s.sp = 8;
+	s.dp = 0;
+	send_fs(dp, P_VF(2), &s);
+	want(1, 0, 0);
+	want_out(0, P_VF(3), &s);
+	snic_mgr_swdp_destroy(dp);
+}
+
+/* 20 outputs in table 0 and 20 in table 1: 32 go out, the rest is counted */
+static void c_out_limit(void)
+{
+	char r0[1024] = "actions=", r1[1024] = "table=1,actions=";
+	const char *rules[] = { r0, r1, NULL };
+	struct snic_mgr_swdp *dp;
+	struct fs s = fs_udp4();
+
+	for (int i = 0; i < 20; i++) {
+		strcat(r0, "output:vf1,");
+		strcat(r1, i ? ",output:vf2" : "output:vf2");
+	}
+	strcat(r0, "goto_table:1");
+	dp = mk(rules);
+	send_fs(dp, P_VF(0), &s);
+	want(SNIC_MGR_SWDP_MAX_OUT, SNIC_MGR_SWDP_R_DROPPED, SNIC_MGR_SWDP_DROP_OUT_LIMIT);
+	want_out(19, P_VF(1), &s);
+	want_out(31, P_VF(2), &s);
+	snic_mgr_swdp_destroy(dp);
+}
+
 static void c_miss(void)
 {
 	struct snic_mgr_swdp *dp = mk_ids(SNIC_MGR_SWDP_MISS_REPORT,
@@ -715,6 +770,8 @@ static const struct { const char *name; void (*fn)(void); } cases[] = {
 	{ "dec_ttl", c_dec_ttl },
 	{ "controller", c_controller },
 	{ "table miss", c_miss },
+	{ "output limit", c_out_limit },
+	{ "set_field (metadata, nw_tos, nw_ttl)", c_set_field_more },
 	{ "VXLAN encap", c_vxlan_encap },
 	{ "neighbor", c_neighbor },
 	{ "tunnel receive", c_tunnel_rx },

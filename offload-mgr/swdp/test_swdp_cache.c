@@ -9,15 +9,17 @@
  *   A  caches on (EMC + megaflows), default sizes
  *   B  caches off: every packet translated
  *   C  caches on, tiny (64 megaflows, 64 EMC entries): flushes when full
- * while rules are added and deleted, the environment changes (a next hop
- * resolves, next-hop MACs change) and the miss policy flips between
- * batches.  Every result (flags, drop reason, outputs byte for byte, rules
- * hit) and at the end every rule's counters must be the same in A, B and C.
+ * while, in half of the batches, rules are added and deleted; now and then
+ * the environment changes (a next hop resolves, next-hop MACs change) and
+ * the miss policy flips.  Every result (flags, drop reason, outputs byte
+ * for byte, rules hit) and at the end every rule's counters must be the
+ * same in A, B and C.
  *
  * The classifier is checked on its own against a linear scan of the rules
  * (the reference: highest priority, then lowest id), and its wildcards for
  * soundness: a key that differs from another only in bits the lookup said
- * it did not look at must get the same rule.
+ * it did not look at must get the same rule.  Then under load: 3000 rules
+ * in three subtables, many of equal match, half of them deleted again.
  *
  * Seeded: the seed is printed; SNIC_SEED=<seed> replays a run.
  */
@@ -27,8 +29,8 @@
 #include "swdp_internal.h"
 #include "test_swdp_lib.h"
 
-#define N_BATCHES  160u
-#define BATCH      200u      /* 32 000 packets */
+#define N_BATCHES  300u
+#define BATCH      200u      /* 60 000 packets */
 #define MAX_RULES  400u
 
 static uint64_t rng_s;
@@ -397,7 +399,7 @@ int main(void)
 
 	for (unsigned batch = 0; batch < N_BATCHES && mismatches < 5; batch++) {
 		/* change the rules, sometimes the environment */
-		for (unsigned k = rn(6); k > 0; k--) {
+		for (unsigned k = rn(2) ? rn(6) : 0; k > 0; k--) {
 			if (n_ids && (rn(3) == 0 || n_ids == MAX_RULES)) {
 				unsigned i = rn(n_ids);
 

@@ -97,6 +97,30 @@ st=$(flow "in_port=vf2" state) why=$(flow "in_port=vf2" reason)
 [[ $st == sw && $why == *"NIC refused"* ]] && ok "it runs in software: $why" \
 	|| bad "push_vlan rule: state $st, reason $why"
 
+# ---- 2a. partial offload: a software rule above an overlapping hardware one ----
+# ICMP from vm0 must get DSCP 8 (ToS 0x20) on its way to vm1: the NIC cannot
+# rewrite it, so the rule runs in software, and the NIC must trap its
+# packets away from the lower "in_port=vf0 -> vf1" hardware rule (which
+# would deliver them unchanged)
+c add-flow "priority=200,in_port=vf0,icmp,actions=mod_nw_tos:32,output:vf1" >/dev/null \
+	&& ok "add-flow of a rule only software can do" || bad "add-flow mod_nw_tos"
+st=$(flow "mod_nw_tos" state) why=$(flow "mod_nw_tos" reason)
+[[ $st == sw && $why == *mod_nw_tos* ]] && ok "it is in software: $why" || bad "mod_nw_tos rule: $st ($why)"
+"$sim" ctl --ctl "$dir/nic.ctl" capture vf1 "$dir/vf1.pcap" >/dev/null
+if ip netns exec "$vm0" ping -c 4 -i 0.2 -W 2 10.0.0.2 >"$dir/ping_tos" 2>&1; then
+	ok "vm0 still pings vm1: $(grep -o '[0-9]* received' "$dir/ping_tos")"
+else
+	bad "ping with the software rule: $(tail -2 "$dir/ping_tos")"
+fi
+"$sim" ctl --ctl "$dir/nic.ctl" capture vf1 off >/dev/null
+tos=$(tshark -r "$dir/vf1.pcap" -Y 'icmp.type == 8' -T fields -e ip.dsfield 2>/dev/null | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+[[ $tos == " 4 0x20;" ]] && ok "vm1 got the 4 echo requests with ToS 0x20 (the OpenFlow outcome, via software)" \
+	|| bad "ToS of the echo requests vm1 got: $tos"
+swp=$(flow "mod_nw_tos" sw.packets) hwp=$(flow "mod_nw_tos" hw.packets)
+[[ $swp -ge 4 && $hwp -eq 0 ]] && ok "the software rule counted $swp packets in software, $hwp in hardware" \
+	|| bad "software rule counters: sw $swp hw $hwp"
+c del-flows "in_port=vf0,icmp" >/dev/null || bad "del-flows icmp"
+
 # ---- 2b. VXLAN with a Linux kernel VXLAN peer on the underlay ----
 # the underlay host (ul) is on the NIC's wire: 192.168.1.2, VNI 100 to the
 # NIC's VTEP 192.168.1.1; the VM reaches 10.0.0.9 behind it
@@ -191,6 +215,11 @@ ip netns exec "$vm0" ping -c 3 -i 0.2 -W 2 10.0.0.2 >"$dir/ping3" 2>&1 \
 start_off || bad "start after a clean stop"
 [[ $(fw_entries) -eq $fw && $(hw_rules) -eq $fw ]] && ok "the next start adopted them: no change" \
 	|| bad "after the restart: NIC $(fw_entries) entries, manager $(hw_rules)"
+# ---- 5. idle: the daemon sleeps (no polling of its ports) ----
+ticks() { awk '{print $14 + $15}' "/proc/$offpid/stat"; }
+t0=$(ticks); sleep 3; t1=$(ticks)
+[[ $((t1 - t0)) -le 6 ]] && ok "idle for 3 s: $((t1 - t0)) clock ticks of CPU (it sleeps in epoll)" \
+	|| bad "idle snic-offloadd used $((t1 - t0)) clock ticks in 3 s"
 grep -q "removed .* stale hardware rule" "$dir/offloadd.log" && echo "(offloadd log: $(grep -o 'removed [0-9]* stale' "$dir/offloadd.log" | tr '\n' ' '))"
 
 echo "$pass passed, $fail failed"

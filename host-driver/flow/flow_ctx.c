@@ -369,21 +369,8 @@ void snic_flow_ctx_destroy(struct snic_flow_ctx *ctx)
 	if (ctx->tables[0].used &&
 	    snic_fwc_destroy_table(ctx->fwc, ctx->tables[0].fw_id) == SNIC_SYN_OK)
 		ctx->use.tables--;
-	/* flush released all groups and reformats; nothing else is held */
-	while (ctx->groups) {
-		struct flow_group *g = ctx->groups;
-		ctx->groups = g->next;
-		free(g);
-	}
-	while (ctx->reformats) {
-		struct flow_reformat *r = ctx->reformats;
-		ctx->reformats = r->next;
-		free(r);
-	}
-	free(ctx->ports);
-	free(ctx->tables);
-	free(ctx->hash);
-	free(ctx);
+	/* flush released all groups and reformats; free what memory is left */
+	snic_flow_ctx_release(ctx);
 }
 
 void snic_flow_ctx_release(struct snic_flow_ctx *ctx)

@@ -156,6 +156,17 @@ static uint32_t obj_cmd(struct snic_fwc *c, uint16_t opcode, uint32_t id,
 	return snic_fwc_exec(c, in, sizeof(*in), min_out);
 }
 
+/* A query by id whose whole reply is copied out. */
+static uint32_t query_obj(struct snic_fwc *c, uint16_t opcode, uint32_t id, void *out,
+			  size_t size)
+{
+	uint32_t s = obj_cmd(c, opcode, id, size);
+
+	if (s == SNIC_SYN_OK)
+		memcpy(out, c->out, size);
+	return s;
+}
+
 uint32_t snic_fwc_create_table(struct snic_fwc *c, uint32_t level, uint32_t miss,
 			       uint32_t miss_table, uint32_t flags, uint32_t *id)
 {
@@ -179,21 +190,13 @@ uint32_t snic_fwc_destroy_table(struct snic_fwc *c, uint32_t id)
 uint32_t snic_fwc_query_table(struct snic_fwc *c, uint32_t id,
 			      struct snic_ifc_query_table_out *out)
 {
-	uint32_t s = obj_cmd(c, SNIC_CMD_QUERY_FLOW_TABLE, id, sizeof(*out));
-
-	if (s == SNIC_SYN_OK)
-		memcpy(out, c->out, sizeof(*out));
-	return s;
+	return query_obj(c, SNIC_CMD_QUERY_FLOW_TABLE, id, out, sizeof(*out));
 }
 
 uint32_t snic_fwc_query_group(struct snic_fwc *c, uint32_t id,
 			      struct snic_ifc_query_group_out *out)
 {
-	uint32_t s = obj_cmd(c, SNIC_CMD_QUERY_FLOW_GROUP, id, sizeof(*out));
-
-	if (s == SNIC_SYN_OK)
-		memcpy(out, c->out, sizeof(*out));
-	return s;
+	return query_obj(c, SNIC_CMD_QUERY_FLOW_GROUP, id, out, sizeof(*out));
 }
 
 uint32_t snic_fwc_create_group(struct snic_fwc *c, uint32_t table,
@@ -238,11 +241,7 @@ uint32_t snic_fwc_destroy_entry(struct snic_fwc *c, uint32_t id)
 uint32_t snic_fwc_query_entry(struct snic_fwc *c, uint32_t id,
 			      struct snic_ifc_query_entry_out *out)
 {
-	uint32_t s = obj_cmd(c, SNIC_CMD_QUERY_FLOW_ENTRY, id, sizeof(*out));
-
-	if (s == SNIC_SYN_OK)
-		memcpy(out, c->out, sizeof(*out));
-	return s;
+	return query_obj(c, SNIC_CMD_QUERY_FLOW_ENTRY, id, out, sizeof(*out));
 }
 
 uint32_t snic_fwc_alloc_reformat(struct snic_fwc *c, uint32_t type,
@@ -355,21 +354,13 @@ uint32_t snic_fwc_list_objects(struct snic_fwc *c, uint32_t type, uint32_t start
 uint32_t snic_fwc_query_reformat(struct snic_fwc *c, uint32_t id,
 				 struct snic_ifc_query_reformat_out *out)
 {
-	uint32_t s = obj_cmd(c, SNIC_CMD_QUERY_REFORMAT, id, sizeof(*out));
-
-	if (s == SNIC_SYN_OK)
-		memcpy(out, c->out, sizeof(*out));
-	return s;
+	return query_obj(c, SNIC_CMD_QUERY_REFORMAT, id, out, sizeof(*out));
 }
 
 uint32_t snic_fwc_query_modify(struct snic_fwc *c, uint32_t id,
 			       struct snic_ifc_query_modify_out *out)
 {
-	uint32_t s = obj_cmd(c, SNIC_CMD_QUERY_MODIFY_HDR, id, sizeof(*out));
-
-	if (s == SNIC_SYN_OK)
-		memcpy(out, c->out, sizeof(*out));
-	return s;
+	return query_obj(c, SNIC_CMD_QUERY_MODIFY_HDR, id, out, sizeof(*out));
 }
 
 uint32_t snic_fwc_reset_steering(struct snic_fwc *c,

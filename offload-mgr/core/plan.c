@@ -483,16 +483,6 @@ int snic_mgr_plan_get(const struct snic_mgr_plan *p, uint64_t id,
 	return 0;
 }
 
-static int walk_cmp(const void *a, const void *b)
-{
-	const struct prule *x = *(const struct prule *const *)a;
-	const struct prule *y = *(const struct prule *const *)b;
-
-	if (x->of.priority != y->of.priority)
-		return x->of.priority > y->of.priority ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
 int snic_mgr_plan_walk(const struct snic_mgr_plan *p,
 		       int (*fn)(void *arg, const struct snic_mgr_rule_info *info),
 		       void *arg)
@@ -510,7 +500,7 @@ int snic_mgr_plan_walk(const struct snic_mgr_plan *p,
 		if (!v)
 			return -ENOMEM;
 		memcpy(v, tb->r, tb->n * sizeof(*v));
-		qsort(v, tb->n, sizeof(*v), walk_cmp);
+		qsort(v, tb->n, sizeof(*v), plan_of_cmp);
 		for (size_t i = 0; i < tb->n && !rc; i++) {
 			fill_info(v[i], &info);
 			rc = fn(arg, &info);

@@ -229,6 +229,8 @@ void plan_apply_root(struct snic_mgr_plan *p)
 		else
 			snprintf(p->msg, sizeof(p->msg), "root catch-all: %.230s", why);
 	}
+	/* one guard per distinct VTEP (local address and UDP port): tunnel
+	 * ports sharing one share its guard, the NIC holds one rule per match */
 	for (size_t i = 0; i < p->n_guards; i++)
 		p->guards[i].want = false;
 	for (unsigned k = 0; k < n; k++) {
@@ -238,33 +240,35 @@ void plan_apply_root(struct snic_mgr_plan *p)
 		fp = plan_fp(h);
 		g = NULL;
 		for (size_t i = 0; i < p->n_guards && !g; i++)
-			if (p->guards[i].ofport == tun[k]->ofport)
+			if (p->guards[i].g.fp == fp)
 				g = &p->guards[i];
-		if (!g) {
-			g = realloc(p->guards, (p->n_guards + 1) * sizeof(*g));
-			if (!g)
-				continue;
-			p->guards = g;
-			g = &p->guards[p->n_guards++];
-			memset(g, 0, sizeof(*g));
-			g->ofport = tun[k]->ofport;
-		}
-		g->want = true;
-		if (g->g.h && g->g.fp == fp)
+		if (g) {
+			g->want = true;
 			continue;
-		later_add(p, &l, g->g.h);
-		g->g.h = NULL;
-		if (!create(p, h, &g->g.h, NULL, why, sizeof(why)))
-			g->g.fp = fp;
-		else
+		}
+		g = realloc(p->guards, (p->n_guards + 1) * sizeof(*g));
+		if (!g)
+			continue;
+		p->guards = g;
+		g = &p->guards[p->n_guards];
+		memset(g, 0, sizeof(*g));
+		if (create(p, h, &g->g.h, NULL, why, sizeof(why))) {
 			snprintf(p->msg, sizeof(p->msg), "guard of tunnel port %s: %.150s",
 				 tun[k]->name, why);
-	}
-	for (size_t i = 0; i < p->n_guards; i++)
-		if (!p->guards[i].want) {
-			later_add(p, &l, p->guards[i].g.h);
-			p->guards[i].g.h = NULL;
+			continue;
 		}
+		g->g.fp = fp;
+		g->want = true;
+		p->n_guards++;
+	}
+	for (size_t i = 0; i < p->n_guards;) {
+		if (p->guards[i].want) {
+			i++;
+			continue;
+		}
+		later_add(p, &l, p->guards[i].g.h);
+		p->guards[i] = p->guards[--p->n_guards];
+	}
 	for (size_t i = 0; i < l.n; i++) {
 		struct hw_inst x = { l.h[i], 0 };
 		plan_hw_destroy(p, &x);

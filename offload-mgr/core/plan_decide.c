@@ -12,8 +12,7 @@
 
 #include "plan_internal.h"
 
-/* OpenFlow order: priority descending, then id (older first). */
-static int of_cmp(const void *a, const void *b)
+int plan_of_cmp(const void *a, const void *b)
 {
 	const struct prule *x = *(const struct prule *const *)a;
 	const struct prule *y = *(const struct prule *const *)b;
@@ -171,7 +170,7 @@ void plan_decide(struct snic_mgr_plan *p, struct ptable *t, unsigned table)
 	struct prule **held_by, **any;
 
 	if (n)
-		qsort(v, n, sizeof(*v), of_cmp);
+		qsort(v, n, sizeof(*v), plan_of_cmp);
 	for (size_t i = 0; i < n; i++)
 		v[i]->tie_held = false;
 	held_by = malloc((n ? n : 1) * sizeof(*held_by));

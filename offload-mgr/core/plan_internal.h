@@ -68,8 +68,8 @@ struct ptable {
 	struct hw_inst miss;        /**< the installed table-miss drop */
 };
 
+/** A tunnel guard: one per distinct VTEP (keyed by its fingerprint). */
 struct guard {
-	uint32_t ofport;
 	struct hw_inst g;
 	bool want;
 };
@@ -108,6 +108,9 @@ uint64_t plan_fp(const struct snic_mgr_hwrule *r);
 void plan_translate(struct snic_mgr_plan *p, struct prule *r);
 
 /* plan_decide.c */
+/** qsort() order of struct prule pointers: OpenFlow's (priority
+ *  descending, then id: older first). */
+int plan_of_cmp(const void *a, const void *b);
 void plan_decide(struct snic_mgr_plan *p, struct ptable *t, unsigned table);
 
 /* plan_apply.c */

@@ -13,62 +13,8 @@
  * with '#' are comments.  SNIC_GOLDEN_UPDATE=1 rewrites the expected lines
  * from what the code produces (review the diff before committing it).
  */
-#include <errno.h>
-
-#include "snic_flow.h"
 #include "snic_mgr_xlate.h"
-#include "snic_test_fw.h"
-
-static struct snic_test_nic nic;
-static struct snic_flow_ctx *ctx;
-
-/* OpenFlow ports: uplink 1, vf0..vf3 2..5, vxlan0 10, vxlanf 11. */
-static struct snic_mgr_port ports[] = {
-	{ "uplink", 1, SNIC_MGR_PORT_UPLINK, 0, -1, false, false, false, 0, 0, 0, 0 },
-	{ "vf0", 2, SNIC_MGR_PORT_VF, 1, 0, false, false, false, 0, 0, 0, 0 },
-	{ "vf1", 3, SNIC_MGR_PORT_VF, 2, 1, false, false, false, 0, 0, 0, 0 },
-	{ "vf2", 4, SNIC_MGR_PORT_VF, 3, 2, false, false, false, 0, 0, 0, 0 },
-	{ "vf3", 5, SNIC_MGR_PORT_VF, 4, 3, false, false, false, 0, 0, 0, 0 },
-	{ "vxlan0", 10, SNIC_MGR_PORT_TUNNEL, 0, -1, false, false, false,
-	  0xc0a80102, 0xc0a80101, 100, 4789 },
-	{ "vxlanf", 11, SNIC_MGR_PORT_TUNNEL, 0, -1, true, false, true,
-	  0, 0xc0a80101, 0, 4789 },
-};
-
-static const struct snic_mgr_port *port_by_no(void *arg, uint32_t ofport)
-{
-	(void)arg;
-	for (size_t i = 0; i < RTE_DIM(ports); i++)
-		if (ports[i].ofport == ofport)
-			return &ports[i];
-	return NULL;
-}
-
-static int neigh(void *arg, uint32_t ip, uint8_t mac[6])
-{
-	static const uint8_t nh[6] = { 0x02, 0xee, 0, 0, 0, 2 };
-
-	(void)arg;
-	if (ip == 0xc0a80102 || ip == 0xc0a80104) {
-		memcpy(mac, nh, 6);
-		return 0;
-	}
-	return ip == 0xc0a80103 ? -EAGAIN : -EHOSTUNREACH;
-}
-
-static int of_lookup(void *arg, const char *name, uint32_t *ofport)
-{
-	(void)arg;
-	for (size_t i = 0; i < RTE_DIM(ports); i++)
-		if (!strcmp(ports[i].name, name)) {
-			*ofport = ports[i].ofport;
-			return 0;
-		}
-	return -ENOENT;
-}
-
-static const struct snic_of_port_ops of_ops = { .lookup = of_lookup };
-static const struct snic_of_ports of_ports = { &of_ops, NULL };
+#include "test_nic.h"
 
 static struct snic_mgr_xlate_env env = {
 	.port = port_by_no, .neigh = neigh, .proxy_port = 0, .uplink_port = 0,
@@ -130,21 +76,13 @@ static char *slurp(const char *path, size_t *n)
 int main(void)
 {
 	const bool update = getenv("SNIC_GOLDEN_UPDATE") != NULL;
-	static const struct snic_flow_port fports[] = {
-		{ 0, SNIC_IFC_VPORT_UPLINK(0), true }, { 1, SNIC_IFC_VPORT_VF(0), false },
-		{ 2, SNIC_IFC_VPORT_VF(1), false }, { 3, SNIC_IFC_VPORT_VF(2), false },
-		{ 4, SNIC_IFC_VPORT_VF(3), false },
-	};
 	FILE *upd = NULL;
 	size_t n;
-	char *file, *line, *save = NULL, err[256];
+	char *file, *line, *save = NULL;
 	char rule[4096] = "", want[8192] = "", got[8192];
-	unsigned blocks = 0, hw = 0, sw = 0;
+	unsigned blocks = 0, n_hw = 0, n_sw = 0;
 
-	snic_test_nic_boot(&nic, SNIC_SMALL_BOARD);
-	SNIC_REQUIRE(snic_flow_ctx_create(&ctx, &nic.pf, fports, RTE_DIM(fports),
-					  SNIC_FLOW_RECOVER_REFUSE, err, sizeof(err)) == 0,
-		     "flow ctx: %s", err);
+	test_nic_up();
 	env.priority_levels = snic_flow_get_caps(ctx)->priority_levels;
 	env.max_group = snic_flow_get_caps(ctx)->max_table_level;
 	file = slurp(SNIC_GOLDEN, &n);
@@ -167,13 +105,13 @@ int main(void)
 				SNIC_CHECK(kind && strstr(got, words), "%s\n  want %.*s%s\n  got  %s",
 					   rule, (int)(words - want), want, words, got);
 				words[wl] = '\n';
-				sw++;
+				n_sw++;
 				if (upd)
 					fprintf(upd, "rule: %s\n%s\n", rule, want);
 			} else {
 				SNIC_CHECK(!strcmp(want, got), "%s\n  want:\n%s  got:\n%s", rule,
 					   want, got);
-				hw++;
+				n_hw++;
 				if (upd)
 					fprintf(upd, "rule: %s\n%s\n", rule, got);
 			}
@@ -192,14 +130,13 @@ int main(void)
 		}
 	}
 	printf("golden translations: %u rules (%u expected in hardware, %u in software)\n",
-	       blocks, hw, sw);
+	       blocks, n_hw, n_sw);
 	SNIC_CHECK(blocks >= 40, "the golden file has %u rules", blocks);
 	if (upd) {
 		fclose(upd);
 		printf("wrote %s.new\n", SNIC_GOLDEN);
 	}
 	free(file);
-	snic_flow_ctx_destroy(ctx);
-	snic_test_nic_down(&nic);
+	test_nic_down();
 	return snic_test_done();
 }

@@ -12,7 +12,8 @@ target_link_libraries(snic_mgr PUBLIC snic_mgr_core snic_mgr_store snic_mgr_swdp
 
 snic_test(NAME test_mgr SOURCES ${SNIC_MGR_DIR}/test_mgr.c
           LIBS snic_mgr snic_flow snic_fw_hosted LABELS unit)
-target_include_directories(test_mgr PRIVATE ${PROJECT_SOURCE_DIR}/tests/unit)
+target_include_directories(test_mgr PRIVATE ${PROJECT_SOURCE_DIR}/tests/unit
+                           ${PROJECT_SOURCE_DIR}/offload-mgr/core)
 target_compile_definitions(test_mgr PRIVATE
   SNIC_SMALL_BOARD="${PROJECT_BINARY_DIR}/tests/fixtures/small.dtb")
 add_dependencies(test_mgr snic_board_small)

@@ -7,67 +7,23 @@
  * across a restart, hardware counters, hard and idle timeouts (with a
  * counter read that fails, which must never make a rule idle).
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include <rte_errno.h>
-
 #include "pkt_frames.h"
-#include "snic_flow.h"
 #include "snic_mgr.h"
-#include "snic_test_fw.h"
+#include "test_nic.h"
 
-#define VF(n) SNIC_IFC_VPORT_VF(n)
-#define UP    SNIC_IFC_VPORT_UPLINK(0)
-
-static struct snic_test_nic nic;
-static struct snic_flow_ctx *ctx;
 static struct snic_mgr *mgr;
 static struct snic_mgr_config cfg;
 static char dir[64], db[128];
 static uint64_t clock_ms = 1000000;
-static bool fail_queries;
 
 static uint64_t now_ms(void *arg)
 {
 	(void)arg;
 	return clock_ms;
 }
-
-static int hw_create(void *arg, const struct snic_mgr_hwrule *r, void **h,
-		     struct rte_flow_error *e)
-{
-	(void)arg;
-	*h = snic_flow_create(ctx, r->port_id, &r->attr, r->items, r->actions, e);
-	return *h ? 0 : -rte_errno;
-}
-
-static int hw_destroy(void *arg, void *h, struct rte_flow_error *e)
-{
-	(void)arg;
-	return snic_flow_destroy(ctx, h, e);
-}
-
-static int hw_query(void *arg, void *h, uint64_t *pk, uint64_t *by,
-		    struct rte_flow_error *e)
-{
-	struct rte_flow_query_count q = { 0 };
-	const struct rte_flow_action a = { .type = RTE_FLOW_ACTION_TYPE_COUNT };
-	int rc;
-
-	(void)arg;
-	if (fail_queries) {
-		e->message = "injected query failure";
-		return -EIO;
-	}
-	rc = snic_flow_query(ctx, h, &a, &q, e);
-	*pk = q.hits;
-	*by = q.bytes;
-	return rc;
-}
-
-static const struct snic_mgr_hw_ops hw = { hw_create, hw_destroy, hw_query };
 
 static void start(void)
 {
@@ -344,20 +300,12 @@ static void test_timeouts(void)
 
 int main(void)
 {
-	static const struct snic_flow_port fports[] = {
-		{ 0, UP, true }, { 1, VF(0), false }, { 2, VF(1), false },
-		{ 3, VF(2), false }, { 4, VF(3), false },
-	};
 	static const uint16_t vf_ports[] = { 1, 2, 3, 4 };
-	char err[256];
 
 	snprintf(dir, sizeof(dir), "/var/tmp/test_mgr.XXXXXX");
 	SNIC_REQUIRE(mkdtemp(dir) != NULL, "mkdtemp");
 	snprintf(db, sizeof(db), "%s/state.db", dir);
-	snic_test_nic_boot(&nic, SNIC_SMALL_BOARD);
-	SNIC_REQUIRE(snic_flow_ctx_create(&ctx, &nic.pf, fports, RTE_DIM(fports),
-					  SNIC_FLOW_RECOVER_REFUSE, err, sizeof(err)) == 0,
-		     "flow ctx: %s", err);
+	test_nic_up();
 	cfg = (struct snic_mgr_config){
 		.hw = &hw, .proxy_port = 0, .uplink_port = 0,
 		.uplink_mac = { 0x02, 0xaa, 0, 0, 1, 0 },
@@ -373,8 +321,7 @@ int main(void)
 	test_software();
 	test_timeouts();
 	snic_mgr_destroy(mgr);
-	snic_flow_ctx_destroy(ctx);
-	snic_test_nic_down(&nic);
+	test_nic_down();
 	{
 		char cmd[160];
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);

@@ -25,7 +25,7 @@ static struct snic_mgr_xlate_env env = {
  * "pending: reason"; validate hardware rules through the flow library. */
 static void render(const char *text, char *out, size_t len)
 {
-	static struct snic_mgr_xlate_set hw;
+	static struct snic_mgr_xlate_set set;
 	struct snic_mgr_xlate_info info;
 	struct snic_of_rule rule;
 	struct snic_of_error oe;
@@ -37,15 +37,15 @@ static void render(const char *text, char *out, size_t len)
 		snprintf(out, len, "parse: %s\n", oe.msg);
 		return;
 	}
-	rc = snic_mgr_xlate(&env, &rule, &hw, &info);
+	rc = snic_mgr_xlate(&env, &rule, &set, &info);
 	if (rc == -ENOTSUP || rc == -EAGAIN) {
 		snprintf(out, len, "%s: %s\n", rc == -EAGAIN ? "pending" : "sw", info.reason);
 		return;
 	}
-	SNIC_REQUIRE(rc == 0 && hw.n >= 1, "%s: xlate returned %d", text, rc);
+	SNIC_REQUIRE(rc == 0 && set.n >= 1, "%s: xlate returned %d", text, rc);
 	out[0] = 0;
-	for (unsigned i = 0; i < hw.n; i++) {
-		const struct snic_mgr_hwrule *h = &hw.r[i];
+	for (unsigned i = 0; i < set.n; i++) {
+		const struct snic_mgr_hwrule *h = &set.r[i];
 		size_t used = strlen(out);
 
 		SNIC_CHECK(snic_mgr_hwrule_testpmd(h, out + used, len - used) == 0,

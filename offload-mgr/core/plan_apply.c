@@ -92,8 +92,14 @@ static bool capacity(int rc)
 	return rc == -ENOSPC || rc == -ENOMEM;
 }
 
-/* Install r's hardware rules as decided; false when the NIC refused. */
-static bool install_rule(struct snic_mgr_plan *p, struct prule *r, struct later *l)
+/*
+ * Install r's hardware rules as decided: 0; -EEXIST when one collides with
+ * another rule's stale hardware rule that this table's pass is about to
+ * replace (nothing of r is changed: retry after the destroys, `last`); -1
+ * when the NIC refused (r->cap_sw or r->refused say how).
+ */
+static int install_rule(struct snic_mgr_plan *p, struct prule *r, struct later *l,
+			bool last)
 {
 	struct snic_mgr_xlate_info info;
 	struct hw_inst fresh[SNIC_MGR_MAX_VARIANTS] = { { 0 } };
@@ -103,12 +109,12 @@ static bool install_rule(struct snic_mgr_plan *p, struct prule *r, struct later 
 	for (unsigned i = 0; i < r->n_fp && !need; i++)
 		need = !r->inst[i].h || r->inst[i].fp != r->fp[i];
 	if (!need)
-		return true;
+		return 0;
 	if (snic_mgr_xlate(&p->env, &r->of, &p->scratch, &info) || p->scratch.n != r->n_fp) {
 		snprintf(r->cap_reason, sizeof(r->cap_reason), "translation changed "
 			 "under the planner: %.200s", info.reason);
 		r->refused = true;
-		return false;
+		return -1;
 	}
 	plan_set_levels(p, r, p->scratch.r, p->scratch.n);
 	for (unsigned i = 0; i < r->n_fp && !rc; i++) {
@@ -127,20 +133,22 @@ static bool install_rule(struct snic_mgr_plan *p, struct prule *r, struct later 
 		for (unsigned i = 0; i < r->n_fp; i++)
 			if (!(i < r->n_inst && r->inst[i].h == fresh[i].h))
 				plan_hw_destroy(p, &fresh[i]);
+		if (rc == -EEXIST && !last)
+			return -EEXIST;
 		if (capacity(rc))
 			r->cap_sw = true;
 		else
 			r->refused = true;
 		if (rc == -EIO || rc == -EPIPE || rc == -ENODEV || rc == -ETIMEDOUT)
 			p->st.failed++;
-		return false;
+		return -1;
 	}
 	for (unsigned i = 0; i < r->n_inst; i++)
 		if (!(i < r->n_fp && fresh[i].h == r->inst[i].h))
 			later_add(p, l, r->inst[i].h);  /* replaced ones */
 	memcpy(r->inst, fresh, sizeof(fresh));
 	r->n_inst = r->n_fp;
-	return true;
+	return 0;
 }
 
 static bool install_trap(struct snic_mgr_plan *p, struct prule *r, struct later *l)
@@ -171,6 +179,8 @@ static bool install_trap(struct snic_mgr_plan *p, struct prule *r, struct later 
 bool plan_apply(struct snic_mgr_plan *p, struct ptable *t, unsigned table)
 {
 	struct later l = { 0 };
+	struct prule **defer = NULL;
+	size_t n_defer = 0;
 	bool changed = false;
 
 	for (size_t i = 0; i < t->n; i++) {
@@ -184,8 +194,21 @@ bool plan_apply(struct snic_mgr_plan *p, struct ptable *t, unsigned table)
 			r->trap.h = NULL;
 		}
 		if (r->want_hw) {
-			if (!install_rule(p, r, &l))
+			int rc = install_rule(p, r, &l, false);
+
+			if (rc == -EEXIST) {
+				/* its level is still held by a rule moving away */
+				struct prule **a = realloc(defer, (n_defer + 1) * sizeof(*a));
+
+				if (a) {
+					defer = a;
+					defer[n_defer++] = r;
+				} else if (install_rule(p, r, &l, true)) {
+					changed = true;
+				}
+			} else if (rc) {
 				changed = true;
+			}
 		} else {
 			for (unsigned k = 0; k < r->n_inst; k++)
 				later_add(p, &l, r->inst[k].h);
@@ -207,6 +230,16 @@ bool plan_apply(struct snic_mgr_plan *p, struct ptable *t, unsigned table)
 		struct hw_inst x = { l.h[i], 0 };
 		plan_hw_destroy(p, &x);
 	}
+	l.n = 0;
+	/* the levels are free now: the deferred ones (replacements go later) */
+	for (size_t i = 0; i < n_defer; i++)
+		if (install_rule(p, defer[i], &l, true))
+			changed = true;
+	for (size_t i = 0; i < l.n; i++) {
+		struct hw_inst x = { l.h[i], 0 };
+		plan_hw_destroy(p, &x);
+	}
+	free(defer);
 	free(l.h);
 	return changed;
 }
@@ -233,10 +266,13 @@ void plan_apply_root(struct snic_mgr_plan *p)
 	 * ports sharing one share its guard, the NIC holds one rule per match */
 	for (size_t i = 0; i < p->n_guards; i++)
 		p->guards[i].want = false;
-	for (unsigned k = 0; k < n; k++) {
+	for (unsigned k = 0; k < (n ? n + 1 : 0); k++) {
 		uint64_t fp;
 
-		snic_mgr_xlate_guard(&p->env, tun[k], h);
+		if (k == n)     /* and the wire's ARP, for the VTEP addresses */
+			snic_mgr_xlate_arp_guard(&p->env, h);
+		else
+			snic_mgr_xlate_guard(&p->env, tun[k], h);
 		fp = plan_fp(h);
 		g = NULL;
 		for (size_t i = 0; i < p->n_guards && !g; i++)
@@ -254,7 +290,7 @@ void plan_apply_root(struct snic_mgr_plan *p)
 		memset(g, 0, sizeof(*g));
 		if (create(p, h, &g->g.h, NULL, why, sizeof(why))) {
 			snprintf(p->msg, sizeof(p->msg), "guard of tunnel port %s: %.150s",
-				 tun[k]->name, why);
+				 k < n ? tun[k]->name : "(ARP)", why);
 			continue;
 		}
 		g->g.fp = fp;

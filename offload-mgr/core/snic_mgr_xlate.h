@@ -12,7 +12,8 @@
  *             its actions), ordered by OF priority; below them one guard per
  *             tunnel port (its outer headers -> JUMP trap group), so a tunnel
  *             packet no hardware rule takes goes to software; below that a
- *             catch-all JUMP group 1.  Tunnel packets therefore never reach
+ *             catch-all JUMP group 1.  With tunnel ports, the wire's ARP
+ *             also goes to software there (the manager's VTEP ARP).  Tunnel packets therefore never reach
  *             the groups of OF tables, and those groups only ever see packets
  *             whose OpenFlow view (the headers OF matches) is the packet as
  *             the NIC sees it.
@@ -201,6 +202,11 @@ void snic_mgr_xlate_guard(const struct snic_mgr_xlate_env *env,
 			  struct snic_mgr_hwrule *out);
 void snic_mgr_xlate_miss_drop(const struct snic_mgr_xlate_env *env,
 			      unsigned table, struct snic_mgr_hwrule *out);
+/** ARP from the wire (untagged) -> trap group: the manager answers ARP for
+ *  its VTEP addresses and learns next hops, whatever the OF rules say
+ *  about the uplink's ARP (the rest goes through them in software). */
+void snic_mgr_xlate_arp_guard(const struct snic_mgr_xlate_env *env,
+			      struct snic_mgr_hwrule *out);
 
 /**
  * rte_flow priority of OF priority p for a rule of this kind (exclusion:

@@ -270,7 +270,7 @@ static void test_capacity(void)
 		   "one runs in hardware");
 	expect(VF(3), &t, vp("vport", VF(0)), "its packet now goes through the NIC");
 	clear_rules();
-	SNIC_CHECK_EQ(n_live, 1 + 1, "only the root catch-all and the guard remain");
+	SNIC_CHECK_EQ(n_live, 1 + 2, "only the root catch-all and the guards remain");
 }
 
 /* Changing a rule's actions (same match and priority) and table-miss drop. */
@@ -316,8 +316,8 @@ int main(void)
 	SNIC_REQUIRE(snic_mgr_plan_create(&plan, &env, &hw, NULL, err, sizeof(err)) == 0,
 		     "plan: %s", err);
 	sync_ok("empty");
-	SNIC_CHECK_EQ(n_live, 2, "an empty plan: the root catch-all and one guard (vxlan0 "
-		      "and vxlanf share the VTEP 192.168.1.1:4789)");
+	SNIC_CHECK_EQ(n_live, 3, "an empty plan: the root catch-all, one tunnel guard "
+		      "(vxlan0 and vxlanf share the VTEP 192.168.1.1:4789) and the ARP guard");
 	test_trap();
 	test_hold_back();
 	test_tunnel_below_any();

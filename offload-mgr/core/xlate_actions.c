@@ -52,9 +52,11 @@ static int out_tunnel(struct xl *x, const struct snic_mgr_port *t,
 	if (t->local_flow && !tm->src_set)
 		return xl_fail(x, -ENOTSUP, "output:%s needs the tunnel source "
 			       "(local_ip=flow): set_field:IP->tun_src first", t->name);
+	/* a fixed option of the port wins over the packet's tunnel metadata
+	 * (OVS: only "flow" options take it) */
 	remote = t->remote_flow ? tm->dst : t->remote_ip;
-	local = tm->src_set ? tm->src : t->local_ip;
-	key = t->key_flow ? tm->id : (tm->id_set ? tm->id : t->key);
+	local = t->local_flow ? tm->src : t->local_ip;
+	key = t->key_flow ? tm->id : t->key;
 	if (key >> 24)
 		return xl_fail(x, -ENOTSUP, "tunnel key %llu: a VXLAN VNI has 24 bits",
 			       (unsigned long long)key);
@@ -603,6 +605,32 @@ void snic_mgr_xlate_guard(const struct snic_mgr_xlate_env *env,
 	any.remote_flow = any.key_flow = true;
 	xl_begin(&x, env, out, &info, SNIC_MGR_HW_GUARD);
 	xl_tunnel_outer(&x, &any, NULL);
+	j = xl_action(&x, RTE_FLOW_ACTION_TYPE_JUMP, true);
+	j->group = env->max_group;
+	out->attr.group = 0;
+	out->attr.priority = snic_mgr_xlate_priority(env, out->kind, 0, false);
+	xl_end(&x);
+}
+
+void snic_mgr_xlate_arp_guard(const struct snic_mgr_xlate_env *env,
+			      struct snic_mgr_hwrule *out)
+{
+	struct snic_mgr_xlate_info info;
+	struct rte_flow_item_ethdev *pt, *ptm;
+	struct rte_flow_item_eth *e, *em;
+	struct rte_flow_action_jump *j;
+	struct xl x;
+
+	xl_begin(&x, env, out, &info, SNIC_MGR_HW_GUARD);
+	pt = xl_item(&x, RTE_FLOW_ITEM_TYPE_REPRESENTED_PORT, true);
+	ptm = (void *)((union snic_mgr_spec *)pt + 1);
+	pt->port_id = env->uplink_port;
+	ptm->port_id = 0xffff;
+	e = xl_item(&x, RTE_FLOW_ITEM_TYPE_ETH, true);
+	em = (void *)((union snic_mgr_spec *)e + 1);
+	e->hdr.ether_type = RTE_BE16(0x0806);
+	em->hdr.ether_type = RTE_BE16(0xffff);
+	em->has_vlan = 1;
 	j = xl_action(&x, RTE_FLOW_ACTION_TYPE_JUMP, true);
 	j->group = env->max_group;
 	out->attr.group = 0;

@@ -70,14 +70,7 @@ static unsigned tunnels(void *arg, const struct snic_mgr_port **out, unsigned ma
 
 static int neigh(void *arg, uint32_t ip, uint8_t mac[6])
 {
-	const struct snic_mgr *m = arg;
-
-	for (unsigned i = 0; i < m->n_neigh; i++)
-		if (m->neigh[i].ip == ip) {
-			memcpy(mac, m->neigh[i].mac, 6);
-			return 0;
-		}
-	return -EAGAIN;
+	return mgr_neigh_lookup(arg, ip, mac);
 }
 
 static int of_lookup(void *arg, const char *name, uint32_t *ofport)
@@ -363,7 +356,6 @@ static int apply_setting(struct snic_mgr *m, const char *key, const char *value,
 		struct in_addr a;
 		uint8_t mac[6];
 		uint32_t ip;
-		unsigned i;
 
 		if (inet_pton(AF_INET, key + 9, &a) != 1)
 			return mgr_fail(err, -EINVAL, -1, "%s: neighbor.<IPv4 address>", key);
@@ -373,22 +365,8 @@ static int apply_setting(struct snic_mgr *m, const char *key, const char *value,
 					"(aa:bb:cc:dd:ee:ff), or empty to remove", key, value);
 		if (dry)
 			return 0;
-		for (i = 0; i < m->n_neigh && m->neigh[i].ip != ip; i++)
-			;
-		if (!*value) {
-			if (i < m->n_neigh)
-				m->neigh[i] = m->neigh[--m->n_neigh];
-		} else {
-			if (i == m->n_neigh) {
-				struct neigh *n = realloc(m->neigh, (m->n_neigh + 1) * sizeof(*n));
-				if (!n)
-					return mgr_fail(err, -ENOMEM, -1, "out of memory");
-				m->neigh = n;
-				m->n_neigh++;
-			}
-			m->neigh[i].ip = ip;
-			memcpy(m->neigh[i].mac, mac, 6);
-		}
+		if (mgr_neigh_set_static(m, ip, *value ? mac : NULL))
+			return mgr_fail(err, -ENOMEM, -1, "out of memory");
 		mgr_env_changed(m);
 		return 0;
 	}

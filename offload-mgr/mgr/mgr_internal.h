@@ -26,9 +26,15 @@ struct mrule {
 	struct mrule *id_next, *key_next;  /**< hash chains */
 };
 
+enum neigh_state { NEIGH_INCOMPLETE, NEIGH_REACHABLE, NEIGH_FAILED, NEIGH_STATIC };
+
+/** An underlay neighbor (mgr_neigh.c). */
 struct neigh {
 	uint32_t ip;
 	uint8_t mac[6];
+	uint8_t state;          /**< enum neigh_state */
+	uint8_t tries;          /**< requests sent without an answer */
+	uint64_t next_ms;       /**< next request (retry or refresh) */
 };
 
 struct snic_mgr {
@@ -44,6 +50,7 @@ struct snic_mgr {
 
 	struct neigh *neigh;
 	unsigned n_neigh;
+	uint64_t arp_sent, arp_answered;
 	enum snic_mgr_miss miss;
 
 	struct mrule **by_id, **by_key;
@@ -56,6 +63,14 @@ uint64_t mgr_now(const struct snic_mgr *m);
 int mgr_fail(struct snic_mgr_err *err, int code, long long index,
 	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 const struct snic_mgr_port *mgr_port_by_name(const struct snic_mgr *m, const char *name);
+
+/* mgr_neigh.c */
+/** MAC of ip: 0; -EAGAIN (being resolved: a request went out); -EHOSTUNREACH. */
+int mgr_neigh_lookup(struct snic_mgr *m, uint32_t ip, uint8_t mac[6]);
+/** A static entry (mac NULL: remove it). */
+int mgr_neigh_set_static(struct snic_mgr *m, uint32_t ip, const uint8_t *mac);
+/** Retries, refreshes, failures; true when an entry's usability changed. */
+bool mgr_neigh_tick(struct snic_mgr *m);
 
 /* mgr_rules.c */
 int mgr_rules_init(struct snic_mgr *m);

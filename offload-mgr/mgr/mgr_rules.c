@@ -836,6 +836,11 @@ void snic_mgr_counts(const struct snic_mgr *m, unsigned *hw, unsigned *sw,
 unsigned snic_mgr_tick(struct snic_mgr *m)
 {
 	uint64_t now = mgr_now(m);
+
+	if (mgr_neigh_tick(m)) {
+		mgr_env_changed(m);
+		mgr_sync(m);
+	}
 	struct batch b = { 0 };
 	struct snic_mgr_err err;
 	unsigned removed = 0;

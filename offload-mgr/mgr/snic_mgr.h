@@ -67,6 +67,10 @@ struct snic_mgr_config {
 	unsigned n_vfs;             /**< VF representors: vf0..vf(n-1) */
 	const uint16_t *vf_ports;   /**< their DPDK ports [n_vfs] */
 	const char *store_path;     /**< SQLite file; NULL: no persistence */
+	/** Send a frame out of a DPDK port (ARP on the uplink); NULL: the
+	 *  manager cannot resolve next hops itself (static neighbors only). */
+	int (*tx)(void *arg, uint16_t dpdk_port, const uint8_t *frame, uint32_t len);
+	void *tx_arg;
 	/** Monotonic milliseconds (timeouts, ages); NULL: CLOCK_MONOTONIC. */
 	uint64_t (*now_ms)(void *arg);
 	void *now_arg;
@@ -106,7 +110,7 @@ int snic_mgr_add_tunnel(struct snic_mgr *m, const char *name, const char *remote
 int snic_mgr_del_tunnel(struct snic_mgr *m, const char *name, struct snic_mgr_err *err);
 /**
  * set: "table_miss" = "sw" | "drop"; "neighbor.A.B.C.D" = "MAC" (a static
- * next hop for tunnel destinations) or "" to remove.
+ * next hop for tunnel destinations, instead of ARP) or "" to remove.
  */
 int snic_mgr_set(struct snic_mgr *m, const char *key, const char *value,
 		 struct snic_mgr_err *err);
@@ -162,6 +166,14 @@ int snic_mgr_sw_process(struct snic_mgr *m, const struct snic_mgr_swdp_pkt *pkts
 			unsigned n, struct snic_mgr_swdp_result *res);
 /** The OpenFlow port of a DPDK port (uplink or VF representor), or 0. */
 uint32_t snic_mgr_ofport_of_dpdk(const struct snic_mgr *m, uint16_t dpdk_port);
+/**
+ * An ARP frame from the uplink: learn the sender if it is a next hop we
+ * asked for (or one asking us), answer requests for this host's VTEP
+ * addresses (the tunnel ports' local_ip).
+ * @return 1 when the frame was for a VTEP address (consumed), else 0 (the
+ *         OpenFlow rules decide what it does).
+ */
+int snic_mgr_arp_input(struct snic_mgr *m, const uint8_t *frame, uint32_t len);
 /** Software datapath totals. */
 void snic_mgr_sw_stats(const struct snic_mgr *m, struct snic_mgr_swdp_stats *st);
 

@@ -25,6 +25,19 @@ static uint64_t now_ms(void *arg)
 	return clock_ms;
 }
 
+/* frames the manager sent (ARP) */
+static unsigned n_tx;
+static uint8_t tx_frame[16][64];
+
+static int tx(void *arg, uint16_t port, const uint8_t *f, uint32_t len)
+{
+	(void)arg;
+	if (port == 0 && n_tx < 16 && len <= 64)
+		memcpy(tx_frame[n_tx], f, len);
+	n_tx++;
+	return 0;
+}
+
 static void start(void)
 {
 	struct snic_mgr_err err = { 0 };
@@ -229,6 +242,93 @@ static void test_restart(void)
 		   err.msg);
 }
 
+/* An ARP frame from ip/mac for tpa (op 1 request, 2 reply). */
+static void arp(uint8_t *f, uint16_t op, const uint8_t *mac, uint32_t ip, uint32_t tpa)
+{
+	static const uint8_t up[6] = { 0x02, 0xaa, 0, 0, 1, 0 };
+	memset(f, 0, 60);
+	memset(f, 0xff, 6);
+	if (op == 2)
+		memcpy(f, up, 6);
+	memcpy(f + 6, mac, 6);
+	f[12] = 8; f[13] = 6; f[15] = 1; f[16] = 8; f[18] = 6; f[19] = 4; f[21] = (uint8_t)op;
+	memcpy(f + 22, mac, 6);
+	f[28] = (uint8_t)(ip >> 24); f[29] = (uint8_t)(ip >> 16); f[30] = (uint8_t)(ip >> 8); f[31] = (uint8_t)ip;
+	if (op == 2)
+		memcpy(f + 32, up, 6);
+	f[38] = (uint8_t)(tpa >> 24); f[39] = (uint8_t)(tpa >> 16); f[40] = (uint8_t)(tpa >> 8); f[41] = (uint8_t)tpa;
+}
+
+/* Next hops resolved with ARP on the uplink, kept current, answered. */
+static void test_arp(void)
+{
+	const char *enc[] = { "priority=210,in_port=vf1,ip,actions=output:vxlan1" };
+	const char *wire[] = { "priority=500,in_port=uplink,actions=output:vf0" };
+	const char *lost[] = { "priority=220,in_port=vf3,ip,actions=output:vxlan2" };
+	static const uint8_t m7[6] = { 2, 0x77, 0, 0, 0, 7 }, m8[6] = { 2, 0x77, 0, 0, 0, 8 };
+	static const uint8_t m9[6] = { 2, 0x77, 0, 0, 0, 9 };
+	const struct snic_fw_memhal_frame *f;
+	struct snic_mgr_err err;
+	uint8_t a[60];
+	uint64_t n;
+	struct seen s;
+
+	SNIC_REQUIRE(snic_mgr_add_tunnel(mgr, "vxlan1", "192.168.1.7", "192.168.1.1", "200",
+					 4789, &err) == 0, "tunnel: %s", err.msg);
+	n_tx = 0;
+	add(enc, 1);
+	s = dump("in_port=vf1,ip");
+	SNIC_CHECK(s.state[0] == SNIC_MGR_PENDING && strstr(s.reason[0], "192.168.1.7"),
+		   "pending on ARP: %s", s.reason[0]);
+	SNIC_CHECK(n_tx == 1 && !memcmp(tx_frame[0], "\xff\xff\xff\xff\xff\xff", 6) &&
+		   tx_frame[0][21] == 1 && tx_frame[0][41] == 7 && tx_frame[0][31] == 1 &&
+		   tx_frame[0][22] == 0x02 && tx_frame[0][23] == 0xaa,
+		   "an ARP request for 192.168.1.7 from 192.168.1.1 went out (%u)", n_tx);
+	clock_ms += 1100;
+	snic_mgr_tick(mgr);
+	SNIC_CHECK_EQ(n_tx, 2, "no answer within a second: asked again");
+	arp(a, 2, m7, 0xc0a80107, 0xc0a80101);
+	SNIC_CHECK_EQ(snic_mgr_arp_input(mgr, a, 60), 1, "the reply is the manager's");
+	s = dump("in_port=vf1,ip");
+	SNIC_CHECK(s.state[0] == SNIC_MGR_HW, "resolved: the encap rule is in hardware "
+		   "(%u, %s: %s)", s.state[0], s.text[0], s.reason[0]);
+	f = send_from(VF(1), 0x0a000002);
+	SNIC_CHECK(f && f->vport == UP && !memcmp(f->data, m7, 6), "encapsulated to the learnt MAC");
+	arp(a, 2, m8, 0xc0a80107, 0xc0a80101);
+	snic_mgr_arp_input(mgr, a, 60);
+	f = send_from(VF(1), 0x0a000002);
+	SNIC_CHECK(f && f->vport == UP && !memcmp(f->data, m8, 6),
+		   "the next hop moved: the hardware rule follows its new MAC");
+	/* asked for our VTEP: answered; and the wire's ARP always reaches us */
+	n_tx = 0;
+	arp(a, 1, m9, 0xc0a80109, 0xc0a80101);
+	SNIC_CHECK_EQ(snic_mgr_arp_input(mgr, a, 60), 1, "a request for the VTEP is ours");
+	SNIC_CHECK(n_tx == 1 && !memcmp(tx_frame[0], m9, 6) && tx_frame[0][21] == 2 &&
+		   !memcmp(tx_frame[0] + 22, "\x02\xaa\x00\x00\x01\x00", 6) &&
+		   tx_frame[0][31] == 1 && tx_frame[0][41] == 9, "answered with the uplink's MAC");
+	add(wire, 1);
+	snic_test_rx(&nic, UP, a, 60);
+	SNIC_CHECK(nic.hal.n_frames == 1 && nic.hal.frames[0].q == SNIC_FW_TX_REP &&
+		   nic.hal.frames[0].vport == UP, "ARP from the wire goes to software even "
+		   "with a hardware rule for everything from the uplink");
+	/* nobody answers: after 3 requests the next hop is unreachable */
+	SNIC_REQUIRE(snic_mgr_add_tunnel(mgr, "vxlan2", "192.168.1.99", "192.168.1.1", "300",
+					 4789, &err) == 0, "tunnel: %s", err.msg);
+	add(lost, 1);
+	for (int i = 0; i < 4; i++) {
+		clock_ms += 1100;
+		snic_mgr_tick(mgr);
+	}
+	s = dump("in_port=vf3,ip");
+	SNIC_CHECK(s.state[0] == SNIC_MGR_SW && strstr(s.reason[0], "no route"),
+		   "unanswered: %s", s.reason[0]);
+	snic_mgr_del_flows(mgr, "priority=210,in_port=vf1,ip", true, &n, &err);
+	snic_mgr_del_flows(mgr, "priority=220,in_port=vf3,ip", true, &n, &err);
+	snic_mgr_del_flows(mgr, "priority=500,in_port=uplink", true, &n, &err);
+	SNIC_CHECK(snic_mgr_del_tunnel(mgr, "vxlan1", &err) == 0 &&
+		   snic_mgr_del_tunnel(mgr, "vxlan2", &err) == 0, "tunnels gone: %s", err.msg);
+}
+
 /* A rule the NIC cannot do runs in the software datapath: the frame the
  * NIC hands over (on vf0's representor) comes out rewritten for vf1. */
 static void test_software(void)
@@ -312,6 +412,7 @@ int main(void)
 		.priority_levels = snic_flow_get_caps(ctx)->priority_levels,
 		.max_group = snic_flow_get_caps(ctx)->max_table_level,
 		.n_vfs = 4, .vf_ports = vf_ports, .store_path = db, .now_ms = now_ms,
+		.tx = tx,
 	};
 	start();
 	test_batches();
@@ -319,6 +420,7 @@ int main(void)
 	test_tunnels();
 	test_restart();
 	test_software();
+	test_arp();
 	test_timeouts();
 	snic_mgr_destroy(mgr);
 	test_nic_down();

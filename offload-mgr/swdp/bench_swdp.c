@@ -250,8 +250,14 @@ static void row_cached(const char *what, bool no_emc, uint32_t flows, bool encap
 	verify(dp, &t, encap ? P_VX0 : P_UPLINK, FRAME_LEN + (encap ? 50 : 0));
 	run(dp, &t, secs / 4);
 	snic_mgr_swdp_stats(dp, &st);
-	if ((no_emc ? st.megaflow_hits : st.emc_hits) < st.packets * 9 / 10)
-		fprintf(stderr, "bench_swdp: %s: %llu packets, %llu EMC hits, %llu megaflow hits, %llu upcalls\n", what, (unsigned long long)st.packets, (unsigned long long)st.emc_hits, (unsigned long long)st.megaflow_hits, (unsigned long long)st.upcalls), die("the cache under test did not take the packets");
+	if ((no_emc ? st.megaflow_hits : st.emc_hits) < st.packets * 9 / 10) {
+		fprintf(stderr, "bench_swdp: %s: %llu packets, %llu EMC hits, %llu "
+			"megaflow hits, %llu upcalls\n", what,
+			(unsigned long long)st.packets, (unsigned long long)st.emc_hits,
+			(unsigned long long)st.megaflow_hits,
+			(unsigned long long)st.upcalls);
+		die("the cache under test did not take the packets");
+	}
 	ns = run(dp, &t, secs);
 	add_row(what, 1, 1, ns);
 	traffic_free(&t);

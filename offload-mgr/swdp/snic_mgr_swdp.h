@@ -113,8 +113,9 @@
  *
  * Memory.  Everything is allocated by create() (about 15 MiB with the
  * default sizes: megaflows and their programs 10, arena 4, EMC 1) and
- * add_rule(); processing never allocates.  Output frames live in an arena owned by the datapath,
- * valid until the next process() or process_burst() call.
+ * add_rule(); processing never allocates.  Output frames live in an arena
+ * owned by the datapath, valid until the next process() or process_burst()
+ * call.
  *
  * Thread safety: none.  One thread owns a datapath and makes every call on
  * it; the environment's callbacks are called from that thread, during

@@ -27,7 +27,8 @@
 #include "snic_mgr_swdp.h"
 #include "snic_mgr_xlate.h"
 
-#define IP4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+#define IP4(a, b, c, d) \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
 #define P_UPLINK 1u
 #define P_VF(n)  (2u + (n))
 #define P_VX0    1000u

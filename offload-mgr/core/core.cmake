@@ -5,6 +5,8 @@
 #   snic_mgr_core   static library
 #   test_plan       planner: overlaps a wrong planner would misroute, frames
 #                   through the firmware, capacity, replacement, table-miss
+#   test_golden     differential: random rule sets and frames, software
+#                   datapath alone == NIC + planner + software behind it
 #   test_xlate      golden translation: rule text -> testpmd lines, each
 #                   validated by host-driver/flow over the in-process firmware
 set(SNIC_MGR_CORE_DIR ${CMAKE_CURRENT_SOURCE_DIR}/core)
@@ -18,7 +20,7 @@ add_library(snic_mgr_core STATIC
 target_include_directories(snic_mgr_core PUBLIC ${SNIC_MGR_CORE_DIR})
 target_link_libraries(snic_mgr_core PUBLIC snic_ofrule PkgConfig::DPDK)
 
-foreach(t test_xlate test_plan)
+foreach(t test_xlate test_plan test_golden)
   snic_test(NAME ${t} SOURCES ${SNIC_MGR_CORE_DIR}/${t}.c
             LIBS snic_mgr_core snic_flow snic_fw_hosted LABELS unit)
   target_include_directories(${t} PRIVATE ${PROJECT_SOURCE_DIR}/tests/unit)
@@ -27,3 +29,5 @@ foreach(t test_xlate test_plan)
     SNIC_GOLDEN="${SNIC_MGR_CORE_DIR}/xlate_golden.txt")
   add_dependencies(${t} snic_board_small)
 endforeach()
+
+target_link_libraries(test_golden PRIVATE snic_mgr_swdp)

@@ -355,6 +355,28 @@ void snic_mgr_plan_env_changed(struct snic_mgr_plan *p)
 	p->env_dirty = true;
 }
 
+void snic_mgr_plan_neigh_changed(struct snic_mgr_plan *p)
+{
+	for (unsigned t = 0; t < PLAN_TABLES; t++)
+		for (size_t i = 0; i < p->t[t].n; i++) {
+			struct prule *r = p->t[t].r[i];
+
+			for (unsigned a = 0; a < r->of.n_actions; a++) {
+				const struct snic_mgr_port *pt;
+
+				if (r->of.actions[a].type != SNIC_OF_ACT_OUTPUT)
+					continue;
+				pt = p->env.port(p->env.arg, r->of.actions[a].u.port);
+				if (pt && pt->kind == SNIC_MGR_PORT_TUNNEL) {
+					r->dirty = true;
+					r->refused = false;
+					p->t[t].dirty = true;
+					break;
+				}
+			}
+		}
+}
+
 /* Drop the deleted rules of t from the planner (their hardware goes after
  * the new decision is installed: see sync). */
 static void reap(struct snic_mgr_plan *p, struct ptable *t, struct prule ***gone,

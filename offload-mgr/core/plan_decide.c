@@ -145,14 +145,22 @@ static bool decide_pass(struct snic_mgr_plan *p, struct prule **v, size_t n,
 				continue;
 			if (b->level > a->level)
 				break;  /* levels grow as priorities fall: no more ties */
-			if (!b->want_hw || b->level != a->level ||
-			    b->of.priority == a->of.priority || !overlaps(a, b))
+			if (!b->want_hw || b->level != a->level || !overlaps(a, b))
 				continue;
-			to_sw(b, "held back: priority %u shares the NIC's priority level %u "
-			      "with overlapping rule %llu (priority %u); the device has "
-			      "%u levels", b->of.priority, b->level,
-			      (unsigned long long)a->id, a->of.priority,
-			      p->env.priority_levels);
+			if (b->of.priority == a->of.priority)
+				/* OpenFlow's order: the older rule wins (the
+				 * software datapath's too); the NIC would pick
+				 * either (an ingress exclusion even the newer) */
+				to_sw(b, "held back: overlapping rule %llu has the same "
+				      "priority %u and wins as the older one, which the "
+				      "NIC cannot tell", (unsigned long long)a->id,
+				      a->of.priority);
+			else
+				to_sw(b, "held back: priority %u shares the NIC's priority "
+				      "level %u with overlapping rule %llu (priority %u); "
+				      "the device has %u levels", b->of.priority, b->level,
+				      (unsigned long long)a->id, a->of.priority,
+				      p->env.priority_levels);
 			b->tie_held = true;
 			changed = true;
 		}

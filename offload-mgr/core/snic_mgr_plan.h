@@ -132,6 +132,8 @@ int snic_mgr_plan_add(struct snic_mgr_plan *p, uint64_t id,
 int snic_mgr_plan_del(struct snic_mgr_plan *p, uint64_t id);
 /** The environment changed (ports, tunnels, neighbors): re-translate all. */
 void snic_mgr_plan_env_changed(struct snic_mgr_plan *p);
+/** Only next hops changed: re-translate the rules that output to tunnels. */
+void snic_mgr_plan_neigh_changed(struct snic_mgr_plan *p);
 
 /**
  * Re-plan what changed and apply it to the hardware.

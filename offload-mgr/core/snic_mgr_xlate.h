@@ -29,8 +29,9 @@
  * Semantics are OpenFlow's as Open vSwitch implements them; where rte_flow
  * cannot say the same thing the rule is not translated and the reason says
  * what and why (the rule then runs in software).  In particular:
- *   - dl_type other than IPv4/IPv6 needs the VLAN status matched (the NIC
- *     matches an EtherType only with the number of tags fixed);
+ *   - dl_type other than IPv4/IPv6 needs untagged packets matched
+ *     (vlan_tci=0/0x1000): the NIC matches such an EtherType only with the
+ *     number of tags fixed, OpenFlow's is the one after one or two tags;
  *   - tun_id/tun_src/tun_dst need in_port=<tunnel port>; metadata, ARP
  *     fields, SCTP and ICMPv6 have no hardware match;
  *   - a rewrite after an output, mod_nw_tos/ip_dscp, write_metadata,

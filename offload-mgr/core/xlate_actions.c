@@ -77,6 +77,7 @@ static int out_tunnel(struct xl *x, const struct snic_mgr_port *t,
 	e->hdr.ether_type = RTE_BE16(0x0800);
 	ip = &r->def_spec[1].ipv4;
 	ip->hdr.version_ihl = 0x45;
+	ip->hdr.fragment_offset = RTE_BE16(0x4000);    /* DF, as OVS and swdp */
 	ip->hdr.time_to_live = 64;
 	ip->hdr.next_proto_id = 17;
 	ip->hdr.src_addr = rte_cpu_to_be_32(local);
@@ -126,6 +127,19 @@ static int act_output(struct xl *x, uint32_t ofport, const struct tun_meta *tm)
 		return out_tunnel(x, p, tm);
 	to = xl_action(x, RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT, true);
 	to->port_id = p->dpdk_port;
+	if (x->r->n_def) {
+		/* rte_flow: a port after VXLAN_ENCAP gets the encapsulated packet;
+		 * OpenFlow gives this output the plain one: move it before */
+		struct snic_mgr_hwrule *r = x->r;
+		unsigned last = r->n_actions - 1, enc = last;
+		struct rte_flow_action a = r->actions[last];
+
+		while (enc > 0 && r->actions[enc].type != RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP)
+			enc--;
+		memmove(&r->actions[enc + 1], &r->actions[enc],
+			(last - enc) * sizeof(r->actions[0]));
+		r->actions[enc] = a;
+	}
 	return 0;
 }
 
@@ -402,6 +416,13 @@ static int act_one(struct xl *x, const struct snic_of_rule *rule,
 				       "continues to table %u only in software: the NIC "
 				       "would match its outer headers there",
 				       x->in->name, a->u.table);
+		for (unsigned i = 0; i < x->r->n_actions; i++)
+			if (x->r->actions[i].type == RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT)
+				return xl_fail(x, -ENOTSUP, "an output before goto_table:%u: "
+					       "when a later table hands the packet to "
+					       "software (a miss or a trap), software runs "
+					       "the whole pipeline again and the output "
+					       "would be made twice", a->u.table);
 		if (a->u.table + 1u >= x->env->max_group)
 			return xl_fail(x, -ENOTSUP, "goto_table:%u: the NIC has groups "
 				       "for tables 0..%u", a->u.table,
@@ -464,10 +485,17 @@ static int xlate_one(const struct snic_mgr_xlate_env *env,
 	if (rc)
 		return rc;
 	if (info->tunnel_rx) {
+		const struct snic_mgr_port *rival;
+
 		if (rule->table != 0)
 			return xl_fail(&x, -ENOTSUP, "in_port=%s in table %u: tunnel "
 				       "packets reach tables after 0 only in software",
 				       x.in->name, rule->table);
+		if ((rival = xl_tunnel_rival(env, x.in, &rule->match)))
+			return xl_fail(&x, -ENOTSUP, "some packets it matches belong to "
+				       "tunnel port %s (a fixed key or remote_ip comes "
+				       "first), which the NIC cannot leave out",
+				       rival->name);
 		out->kind = SNIC_MGR_HW_TUNNEL_RX;
 	}
 	first_act = out->n_actions;
@@ -605,6 +633,9 @@ void snic_mgr_xlate_guard(const struct snic_mgr_xlate_env *env,
 	any.remote_flow = any.key_flow = true;
 	xl_begin(&x, env, out, &info, SNIC_MGR_HW_GUARD);
 	xl_tunnel_outer(&x, &any, NULL);
+	/* without the VXLAN item: UDP to the VTEP that is not good VXLAN is
+	 * software's too (it drops it; the NIC would take it for plain UDP) */
+	out->n_items--;
 	j = xl_action(&x, RTE_FLOW_ACTION_TYPE_JUMP, true);
 	j->group = env->max_group;
 	out->attr.group = 0;

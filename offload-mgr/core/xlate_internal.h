@@ -37,6 +37,11 @@ int xl_fail(struct xl *x, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 int xl_match(struct xl *x, const struct snic_of_rule *rule);
+/** A tunnel port that comes before t in Open vSwitch's receive order and
+ *  may claim some packets of a rule on t with match m, or NULL. */
+const struct snic_mgr_port *xl_tunnel_rival(const struct snic_mgr_xlate_env *env,
+					    const struct snic_mgr_port *t,
+					    const struct snic_of_match *m);
 /** A tunnel port's outer headers (+ the rule's tun_* matches if m). */
 int xl_tunnel_outer(struct xl *x, const struct snic_mgr_port *t,
 		    const struct snic_of_match *m);

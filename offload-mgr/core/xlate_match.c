@@ -150,6 +150,56 @@ int xl_tunnel_outer(struct xl *x, const struct snic_mgr_port *t,
 	return 0;
 }
 
+/* Open vSwitch's receive order of tunnel ports (as the software datapath's):
+ * a fixed key before key=flow, then a fixed remote before remote_ip=flow,
+ * then a fixed local_ip before local_ip=flow; list order among equals. */
+static unsigned tun_rank(const struct snic_mgr_port *t)
+{
+	return (t->key_flow ? 4u : 0u) | (t->remote_flow ? 2u : 0u) |
+	       (t->local_flow ? 1u : 0u);
+}
+
+/* May a packet of the rule (port option fixed to t_v unless t_flow, rule
+ * match mv/mm) carry the value rival port option o_v (unless o_flow)? */
+static bool opt_may(bool o_flow, uint64_t o_v, bool t_flow, uint64_t t_v,
+		    uint64_t mv, uint64_t mm)
+{
+	if (o_flow)
+		return true;
+	if (!t_flow)
+		return o_v == t_v;
+	return ((o_v ^ mv) & mm) == 0;
+}
+
+const struct snic_mgr_port *xl_tunnel_rival(const struct snic_mgr_xlate_env *env,
+					    const struct snic_mgr_port *t,
+					    const struct snic_of_match *m)
+{
+	const struct snic_mgr_port *tun[64];
+	unsigned n = env->tunnels ? env->tunnels(env->arg, tun, 64) : 0;
+	bool before = true;
+
+	for (unsigned i = 0; i < n && i < 64; i++) {
+		const struct snic_mgr_port *o = tun[i];
+
+		if (o->ofport == t->ofport) {
+			before = false;
+			continue;
+		}
+		if (tun_rank(o) > tun_rank(t) || (tun_rank(o) == tun_rank(t) && !before) ||
+		    o->dst_port != t->dst_port)
+			continue;
+		if (opt_may(o->local_flow, o->local_ip, t->local_flow, t->local_ip,
+			    m->tun_dst, m->tun_dst_mask) &&
+		    opt_may(o->remote_flow, o->remote_ip, t->remote_flow, t->remote_ip,
+			    m->tun_src, m->tun_src_mask) &&
+		    opt_may(o->key_flow, o->key, t->key_flow, t->key, m->tun_id,
+			    m->tun_id_mask))
+			return o;
+	}
+	return NULL;
+}
+
 /* L2: Ethernet addresses, VLAN, and the EtherType when it needs an item. */
 static int xl_l2(struct xl *x, const struct snic_of_match *m)
 {
@@ -183,17 +233,18 @@ static int xl_l2(struct xl *x, const struct snic_of_match *m)
 		struct rte_flow_item_vlan *v = xl_item(x, RTE_FLOW_ITEM_TYPE_VLAN, true);
 		struct rte_flow_item_vlan *vm = MASK_OF(v);
 
+		if (m->dl_type_mask && !ip)
+			return xl_fail(x, -ENOTSUP, "dl_type=0x%04x on tagged packets: "
+				       "OpenFlow's EtherType is the one after one or two "
+				       "tags, the NIC's the one after exactly the tags "
+				       "matched", m->dl_type);
 		v->hdr.vlan_tci = rte_cpu_to_be_16(tci & 0xefff);
 		vm->hdr.vlan_tci = rte_cpu_to_be_16(tcim & 0xefff);
-		if (m->dl_type_mask && !ip) {
-			v->hdr.eth_proto = rte_cpu_to_be_16(m->dl_type);
-			vm->hdr.eth_proto = RTE_BE16(0xffff);
-		}
 	} else if (m->dl_type_mask && !ip) {
 		return xl_fail(x, -ENOTSUP, "dl_type=0x%04x without a VLAN match: the "
 			       "NIC matches an EtherType only with the number of VLAN "
 			       "tags fixed (add vlan_tci=0x0000/0x1000 for untagged "
-			       "packets, or dl_vlan=N)", m->dl_type);
+			       "packets)", m->dl_type);
 	}
 	if (!mac_zero(m->dl_src_mask) || !mac_zero(m->dl_dst_mask) || x->tagged >= 0 ||
 	    (m->dl_type_mask && !ip))
@@ -302,12 +353,13 @@ int xl_match(struct xl *x, const struct snic_of_rule *rule)
 			return xl_fail(x, -ENOTSUP, "in_port=%u is not a port of this "
 				       "switch", m->in_port);
 		x->in = p;
+		/* known before any refusal: the planner places the rule by it */
+		x->info->tunnel_rx = p->kind == SNIC_MGR_PORT_TUNNEL;
 	}
 	if (m->metadata_mask)
 		return xl_fail(x, -ENOTSUP, "metadata has no hardware match on this "
 			       "NIC (rte_flow TAG/META are not supported by the driver)");
-	if (p && p->kind == SNIC_MGR_PORT_TUNNEL) {
-		x->info->tunnel_rx = true;
+	if (x->info->tunnel_rx) {
 		if ((rc = xl_tunnel_outer(x, p, m)))
 			return rc;
 	} else if (m->tun_id_mask || m->tun_src_mask || m->tun_dst_mask) {

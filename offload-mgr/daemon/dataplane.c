@@ -73,6 +73,28 @@ int offloadd_dp_start(struct offloadd *d, int epfd, uint64_t tag)
 	return 0;
 }
 
+int offloadd_dp_tx(void *arg, uint16_t port, const uint8_t *frame, uint32_t len)
+{
+	struct offloadd *d = arg;
+	struct rte_mbuf *m;
+
+	if (!pool || !(m = rte_pktmbuf_alloc(pool)))
+		return -EAGAIN;         /* not started yet: the caller retries */
+	if (rte_pktmbuf_tailroom(m) < len) {
+		rte_pktmbuf_free(m);
+		return -EMSGSIZE;
+	}
+	memcpy(rte_pktmbuf_mtod(m, void *), frame, len);
+	m->data_len = m->pkt_len = len;
+	if (rte_eth_tx_burst(port, 0, &m, 1) != 1) {
+		rte_pktmbuf_free(m);
+		d->sw.tx_drops++;
+		return -ENOBUFS;
+	}
+	d->sw.tx++;
+	return 0;
+}
+
 void offloadd_dp_stop(struct offloadd *d)
 {
 	uint16_t port;
@@ -157,6 +179,11 @@ void offloadd_dp_rx(struct offloadd *d, uint16_t port)
 				d->sw.rx_errors++;
 				continue;
 			}
+			/* ARP for this host's VTEP: the manager's, not the rules' */
+			if (port == d->uplink &&
+			    snic_mgr_arp_input(d->mgr, rte_pktmbuf_mtod(rx[i], const uint8_t *),
+					       rx[i]->data_len))
+				continue;
 			pk[k].in_ofport = ofport;
 			pk[k].frame = rte_pktmbuf_mtod(rx[i], const uint8_t *);
 			pk[k].len = rx[i]->data_len;

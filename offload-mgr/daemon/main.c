@@ -357,6 +357,8 @@ int main(int argc, char **argv)
 	cfg.n_vfs = d.n_vfs;
 	cfg.vf_ports = d.vf_ports;
 	cfg.store_path = o.state;
+	cfg.tx = offloadd_dp_tx;
+	cfg.tx_arg = &d;
 	if (snic_mgr_create(&d.mgr, &cfg, &err)) {
 		fprintf(stderr, "snic-offloadd: %s\n", err.msg);
 		rte_eal_cleanup();

@@ -57,6 +57,8 @@ int offloadd_dp_start(struct offloadd *d, int epfd, uint64_t tag);
 /** Port's rx interrupt fired: drain it through the software datapath. */
 void offloadd_dp_rx(struct offloadd *d, uint16_t port);
 void offloadd_dp_stop(struct offloadd *d);
+/** Send one frame out of port (the manager's ARP); snic_mgr_config.tx. */
+int offloadd_dp_tx(void *arg, uint16_t port, const uint8_t *frame, uint32_t len);
 /** Device capacity facts for show (entries used/free where known). */
 void offloadd_show_capacity(const struct offloadd *d, json_t *cap);
 

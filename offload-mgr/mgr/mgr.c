@@ -115,6 +115,13 @@ void mgr_env_changed(struct snic_mgr *m)
 		snic_mgr_swdp_env_changed(m->dp);
 }
 
+void mgr_neigh_changed(struct snic_mgr *m)
+{
+	snic_mgr_plan_neigh_changed(m->plan);
+	if (m->dp)
+		snic_mgr_swdp_env_changed(m->dp);
+}
+
 uint32_t snic_mgr_ofport_of_dpdk(const struct snic_mgr *m, uint16_t dpdk_port)
 {
 	for (unsigned i = 0; i < m->n_fixed; i++)
@@ -352,6 +359,17 @@ static int apply_setting(struct snic_mgr *m, const char *key, const char *value,
 		}
 		return 0;
 	}
+	if (!strncmp(key, "learnt.", 7)) {   /* written by mgr_neigh.c */
+		struct in_addr a;
+		uint8_t mac[6];
+
+		if (inet_pton(AF_INET, key + 7, &a) != 1 || parse_mac(value, mac))
+			return mgr_fail(err, -EINVAL, -1, "%s=%s: not a learnt neighbor "
+					"(learnt.<IPv4> = <MAC>)", key, value);
+		if (!dry)
+			mgr_neigh_set_learnt(m, ntohl(a.s_addr), mac);
+		return 0;
+	}
 	if (!strncmp(key, "neighbor.", 9)) {
 		struct in_addr a;
 		uint8_t mac[6];
@@ -367,7 +385,7 @@ static int apply_setting(struct snic_mgr *m, const char *key, const char *value,
 			return 0;
 		if (mgr_neigh_set_static(m, ip, *value ? mac : NULL))
 			return mgr_fail(err, -ENOMEM, -1, "out of memory");
-		mgr_env_changed(m);
+		mgr_neigh_changed(m);
 		return 0;
 	}
 	return mgr_fail(err, -EINVAL, -1, "unknown setting %s (known: table_miss, "

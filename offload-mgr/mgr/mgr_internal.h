@@ -69,6 +69,8 @@ const struct snic_mgr_port *mgr_port_by_name(const struct snic_mgr *m, const cha
 int mgr_neigh_lookup(struct snic_mgr *m, uint32_t ip, uint8_t mac[6]);
 /** A static entry (mac NULL: remove it). */
 int mgr_neigh_set_static(struct snic_mgr *m, uint32_t ip, const uint8_t *mac);
+/** A learnt entry from the store (refreshed with ARP at the first tick). */
+int mgr_neigh_set_learnt(struct snic_mgr *m, uint32_t ip, const uint8_t *mac);
 /** Retries, refreshes, failures; true when an entry's usability changed. */
 bool mgr_neigh_tick(struct snic_mgr *m);
 
@@ -81,6 +83,8 @@ int mgr_rule_load(struct snic_mgr *m, const struct snic_mgr_store_rule *sr,
 int mgr_sync(struct snic_mgr *m);
 /** The environment changed: planner and software datapath. */
 void mgr_env_changed(struct snic_mgr *m);
+/** A next hop changed: the rules with tunnel outputs, and the caches. */
+void mgr_neigh_changed(struct snic_mgr *m);
 /** Put r into the software datapath (log on refusal). */
 void mgr_sw_add(struct snic_mgr *m, const struct mrule *r);
 /** Take r out, keeping its counts in r. */

@@ -143,6 +143,36 @@ int mgr_neigh_set_static(struct snic_mgr *m, uint32_t ip, const uint8_t *mac)
 	return 0;
 }
 
+int mgr_neigh_set_learnt(struct snic_mgr *m, uint32_t ip, const uint8_t *mac)
+{
+	struct neigh *n = find(m, ip);
+
+	if (!n && !(n = add(m, ip)))
+		return -ENOMEM;
+	if (n->state == NEIGH_STATIC)
+		return 0;
+	n->state = NEIGH_REACHABLE;
+	memcpy(n->mac, mac, 6);
+	n->next_ms = 0;         /* check it soon */
+	return 0;
+}
+
+/* Remember a learnt MAC across restarts (so the rules using it translate
+ * the same at the next start and the NIC's are adopted, not rebuilt). */
+static void persist(struct snic_mgr *m, const struct neigh *n)
+{
+	char key[32], mac[18];
+
+	if (!m->store || snic_mgr_store_begin(m->store))
+		return;
+	snprintf(key, sizeof(key), "learnt.%u.%u.%u.%u", n->ip >> 24, (n->ip >> 16) & 255,
+		 (n->ip >> 8) & 255, n->ip & 255);
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", n->mac[0], n->mac[1],
+		 n->mac[2], n->mac[3], n->mac[4], n->mac[5]);
+	if (snic_mgr_store_set(m->store, key, mac) || snic_mgr_store_commit(m->store))
+		snic_mgr_store_rollback(m->store);
+}
+
 bool mgr_neigh_tick(struct snic_mgr *m)
 {
 	uint64_t now = mgr_now(m);
@@ -166,11 +196,10 @@ bool mgr_neigh_tick(struct snic_mgr *m)
 			arp_send(m, 1, NULL, vtep_ip(m), n->ip);
 			break;
 		case NEIGH_FAILED:
-			n->state = NEIGH_INCOMPLETE;
-			n->tries = 1;
-			n->next_ms = now + NEIGH_RETRY_MS;
+			/* ask again; rules using it stay "no route" until answered */
+			n->tries = 0;
+			n->next_ms = now + NEIGH_FAILED_RETRY_MS;
 			arp_send(m, 1, NULL, vtep_ip(m), n->ip);
-			changed = true;
 			break;
 		case NEIGH_REACHABLE:
 			n->next_ms = now + NEIGH_REFRESH_MS;
@@ -208,7 +237,8 @@ int snic_mgr_arp_input(struct snic_mgr *m, const uint8_t *f, uint32_t len)
 		n->next_ms = mgr_now(m) + NEIGH_REFRESH_MS;
 		if (!was) {
 			/* learnt, or moved: re-translate the rules using it */
-			mgr_env_changed(m);
+			persist(m, n);
+			mgr_neigh_changed(m);
 			mgr_sync(m);
 		}
 	}

@@ -838,7 +838,7 @@ unsigned snic_mgr_tick(struct snic_mgr *m)
 	uint64_t now = mgr_now(m);
 
 	if (mgr_neigh_tick(m)) {
-		mgr_env_changed(m);
+		mgr_neigh_changed(m);
 		mgr_sync(m);
 	}
 	struct batch b = { 0 };

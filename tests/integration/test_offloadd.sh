@@ -123,7 +123,10 @@ c del-flows "in_port=vf0,icmp" >/dev/null || bad "del-flows icmp"
 
 # ---- 2b. VXLAN with a Linux kernel VXLAN peer on the underlay ----
 # the underlay host (ul) is on the NIC's wire: 192.168.1.2, VNI 100 to the
-# NIC's VTEP 192.168.1.1; the VM reaches 10.0.0.9 behind it
+# NIC's VTEP 192.168.1.1; the VM reaches 10.0.0.9 behind it.  No static
+# neighbor anywhere: the kernel ARPs for the VTEP (the manager answers), the
+# manager ARPs for the kernel's VTEP, the VM and the peer ARP for each other
+# through the tunnel (untagged ARP: hardware rules)
 upl=${name}p0
 ip -n "$ul" addr add 192.168.1.2/24 dev "$upl"
 ip -n "$ul" link set "$upl" up
@@ -131,36 +134,30 @@ ip -n "$ul" link add vx0 type vxlan id 100 local 192.168.1.2 remote 192.168.1.1 
 	dstport 4789 dev "$upl"
 ip -n "$ul" addr add 10.0.0.9/24 dev vx0
 ip -n "$ul" link set vx0 up
-nic_mac=$(c --json show | python3 -c 'import json,sys; print([p for p in json.load(sys.stdin)["ports"] if p["name"]=="uplink"][0].get("mac",""))')
-ul_mac=$(ip -n "$ul" -o link show "$upl" | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
-vx_mac=$(ip -n "$ul" -o link show vx0 | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
-vm0_mac=$(ip -n "$vm0" -o link show "${name}pf0vf0" | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
-# ARP and next hops are static here (resolving them is the software
-# datapath's job)
-ip -n "$ul" neigh replace 192.168.1.1 lladdr "$nic_mac" dev "$upl" nud permanent
-ip -n "$ul" neigh replace 10.0.0.1 lladdr "$vm0_mac" dev vx0 nud permanent
-ip -n "$vm0" neigh replace 10.0.0.9 lladdr "$vx_mac" dev "${name}pf0vf0" nud permanent
 c add-tunnel vxlan0 remote_ip=192.168.1.2 local_ip=192.168.1.1 key=100 >/dev/null \
 	&& ok "add-tunnel vxlan0" || bad "add-tunnel"
-c set neighbor.192.168.1.2 "$ul_mac" >/dev/null || bad "set neighbor"
 printf '%s\n' "priority=300,in_port=vf0,ip,nw_dst=10.0.0.9,actions=output:vxlan0" \
-	"priority=300,in_port=vxlan0,ip,nw_dst=10.0.0.1,actions=output:vf0" >"$dir/vx.txt"
+	"priority=300,in_port=vxlan0,ip,nw_dst=10.0.0.1,actions=output:vf0" \
+	"priority=300,in_port=vf0,vlan_tci=0/0x1000,arp,actions=output:vxlan0,output:vf1" \
+	"priority=300,in_port=vxlan0,vlan_tci=0/0x1000,arp,actions=output:vf0" >"$dir/vx.txt"
 c add-flows "$dir/vx.txt" >/dev/null && ok "VXLAN rules added" || bad "VXLAN rules"
 "$sim" ctl --ctl "$dir/nic.ctl" capture uplink0 "$dir/uplink.pcap" >/dev/null
-if ip netns exec "$vm0" ping -c 4 -i 0.2 -W 2 10.0.0.9 >"$dir/ping_vx" 2>&1; then
-	ok "vm0 pings the kernel VXLAN peer: $(grep -o '[0-9]* received' "$dir/ping_vx")"
-else
-	bad "vm0 -> kernel VXLAN peer: $(tail -2 "$dir/ping_vx")"
-fi
+ip netns exec "$vm0" ping -c 6 -i 0.3 -W 2 10.0.0.9 >"$dir/ping_vx" 2>&1 || true
+rx=$(grep -o '[0-9]* received' "$dir/ping_vx" | cut -d' ' -f1)
+[[ ${rx:-0} -ge 4 ]] && ok "vm0 pings the kernel VXLAN peer: $rx of 6 received (the first wait for ARP)" \
+	|| bad "vm0 -> kernel VXLAN peer: $(tail -2 "$dir/ping_vx")"
+ip -n "$ul" neigh show 192.168.1.1 | grep -q "$(c --json show | python3 -c 'import json,sys; print([p for p in json.load(sys.stdin)["ports"] if p["name"]=="uplink"][0]["mac"].lower())')" \
+	&& ok "the kernel learnt the NIC's VTEP MAC from the manager's ARP answer" \
+	|| bad "kernel neighbor of 192.168.1.1: $(ip -n "$ul" neigh show 192.168.1.1)"
 "$sim" ctl --ctl "$dir/nic.ctl" capture uplink0 off >/dev/null
 st1=$(flow "nw_dst=10.0.0.9" state) pk1=$(flow "nw_dst=10.0.0.9" hw.packets)
 st2=$(flow "in_port=vxlan0" state) pk2=$(flow "in_port=vxlan0" hw.packets)
-[[ $st1 == hw && $st2 == hw && $pk1 -ge 4 && $pk2 -ge 4 ]] \
+[[ $st1 == hw && $st2 == hw && $pk1 -ge 3 && $pk2 -ge 3 ]] \
 	&& ok "encap and decap rules in hardware, counting $pk1 and $pk2 packets" \
 	|| bad "VXLAN rules: $st1/$pk1, $st2/$pk2"
 if command -v tshark >/dev/null; then
 	vx=$(tshark -r "$dir/uplink.pcap" -Y 'vxlan.vni == 100 && icmp' -T fields -e icmp.type 2>/dev/null | sort | uniq -c | tr -s ' ' | tr '\n' ';')
-	[[ $vx == *" 4 8;"* && $vx == *" 4 0;"* ]] && ok "tshark: 4 echo requests and 4 replies in VXLAN VNI 100 on the wire" \
+	[[ $vx =~ " "[4-6]" 8;" && $vx =~ " "[4-6]" 0;" ]] && ok "tshark: echo requests and replies in VXLAN VNI 100 on the wire ($vx)" \
 		|| bad "tshark on the uplink: $vx"
 else
 	bad "tshark missing: run scripts/setup.sh"

@@ -14,11 +14,12 @@ CMAKE_BUILD_TYPE=Release, no sanitizers) with -j$(nproc), then:
   1. the firmware self-check over the default board (snic-fw-selfcheck:
      VXLAN encap/decap, exception path, counters, in memory);
   2. a simulated cloud (sim/examples/two-hosts.topo): two snic-sim hosts on
-     an underlay bridge, two VMs each; the VMs ping each other through the
-     simulated NICs' TAPs and the underlay (the NICs' e-switches are in
-     legacy mode, forwarding by MAC: the VXLAN overlay and tenant isolation
-     come with the offload manager), the NICs' counters are shown, and
-     everything is torn down.
+     an underlay bridge, two tenants (VNI 100 and 200, the same addresses),
+     two VMs per host; a snic-offloadd per host gets the tenants' VXLAN
+     overlay as OpenFlow rules through snicctl (snic-topo offload); VMs of
+     a tenant ping each other across the hosts and run a short iperf3, a VM
+     cannot reach the other tenant; dump-flows shows every rule's offload
+     state and hardware counters; everything is torn down.
 Exits 0 when every step worked.
 
   --keep          leave the simulated cloud up and print how to use it
@@ -57,26 +58,46 @@ if [[ $keep -eq 0 ]]; then
 fi
 "${topo[@]}" up "$desc"
 
-stage "traffic between VMs, through the simulated NICs"
+offloadd=$build/offload-mgr/snic-offloadd snicctl=$build/offload-mgr/snicctl/snicctl
+stage "offload managers: snic-topo offload (a snic-offloadd per host, the overlay via snicctl)"
+"${topo[@]}" --offloadd "$offloadd" --snicctl "$snicctl" offload --prefix demo
+
+stage "tenant traffic across the hosts, through the NICs' offloaded VXLAN rules"
 fail=0
-while read -r vm ip what; do
-  if out=$("${topo[@]}" exec --prefix demo "$vm" -- ping -c 3 -i 0.2 -W 2 "$ip" 2>&1); then
-    printf '  %-4s -> %-10s %-28s %s\n' "$vm" "$ip" "$what" \
-      "$(grep -Eo '[0-9]+ received, [0-9]+% packet loss' <<<"$out")"
+while read -r vm ip want what; do
+  out=$("${topo[@]}" exec --prefix demo "$vm" -- ping -c 3 -i 0.2 -W 1 "$ip" 2>&1) && got=reach || got=unreachable
+  res=$(grep -Eo '[0-9]+ received, [0-9]+% packet loss' <<<"$out" || true)
+  if [[ $got == "$want" ]]; then
+    printf '  %-3s -> %-10s %-40s %-11s (%s)\n' "$vm" "$ip" "$what" "$got" "$res"
   else
-    printf '  %-4s -> %-10s %-28s FAILED\n%s\n' "$vm" "$ip" "$what" "$out"
+    printf '  %-3s -> %-10s %-40s %s, expected %s\n%s\n' "$vm" "$ip" "$what" "$got" "$want" "$out"
     fail=1
   fi
 done <<'PAIRS'
-a1 10.10.0.2 (tenant 100, host h1 -> h2)
-b1 10.20.0.2 (tenant 200, host h1 -> h2)
-a2 10.10.0.1 (tenant 100, host h2 -> h1)
+a1 10.10.0.2 reach (tenant 100: h1 -> h2)
+b1 10.10.0.12 reach (tenant 200: h1 -> h2)
+a2 10.10.0.1 reach (tenant 100: h2 -> h1)
+a1 10.10.0.12 unreachable (tenant 100 -> tenant 200's b2)
+b2 10.10.0.1 unreachable (tenant 200 -> tenant 100's a1)
 PAIRS
+
+stage "iperf3 a1 -> a2 (TCP over VXLAN through both NICs, 3 s)"
+"${topo[@]}" exec --prefix demo a2 -- iperf3 -s -1 -D --logfile /dev/null
+sleep 0.3
+if out=$("${topo[@]}" exec --prefix demo a1 -- iperf3 -c 10.10.0.2 -t 3 -f m 2>&1); then
+  grep -E 'sender|receiver' <<<"$out" | sed 's/^/  /'
+else
+  printf '  iperf3 FAILED\n%s\n' "$out"
+  fail=1
+fi
+
+stage "dump-flows on h1 (offload state, hardware/software counters)"
+"$snicctl" --socket "$state/h1-offloadd.sock" dump-flows | sed 's/^/  /'
 
 stage "the NICs' counters (snic-sim ctl status)"
 for h in h1 h2; do
   "$sim" ctl --ctl "$state/$h.ctl" status 2>/dev/null |
-    grep -E '^(nic|port (uplink0|vf0|vf1) )' | sed 's/^/  /' || true
+    grep -E '^(nic|steering|port (uplink0|vf0|vf1) )' | sed 's/^/  /' || true
 done
 
 if [[ $keep -eq 1 ]]; then
@@ -84,6 +105,7 @@ if [[ $keep -eq 1 ]]; then
   printf '%s\n' \
     "The simulated cloud is up.  Enter a VM:" \
     "  sim/snic-topo exec --prefix demo a1 -- bash" \
+    "Rules of host h1: $snicctl --socket $state/h1-offloadd.sock dump-flows" \
     "Status:        sim/snic-topo status --prefix demo" \
     "Tear it down:  sim/snic-topo down --prefix demo"
 fi

@@ -8,7 +8,7 @@
  * output, EtherTypes without a VLAN match, partial VLAN masks, tunnel rules
  * in later tables).  Frames are built from a rule's parsed match (a frame
  * that matches it, then now and then one field changed) or from the pools
- * alone: 0-2 VLAN tags, IPv4/IPv6 (fragments, TTL 0/1/64), TCP/UDP/ICMP,
+ * alone: 0-3 VLAN tags, IPv4/IPv6 (fragments, TTL 0/1/64), TCP/UDP/ICMP,
  * ARP, other EtherTypes, VXLAN from the uplink (right and wrong VNI,
  * remote, VTEP address), truncated and corrupted frames.
  *
@@ -86,19 +86,27 @@ static const char *ip4_txt(uint32_t a)
 
 /* ---- rules ---- */
 
-static void gen_match(char *b, size_t n, unsigned table, int *fam, bool *tun)
+/* What a rule's match says, for actions that make sense with it (most of
+ * the time: now and then they do not, and the rule runs in software). */
+struct gctx {
+	unsigned table;
+	int fam;        /* 0, 4 (ip), 6 (tcp), 17 (udp), 1 (icmp), 60 (ipv6), 2 (arp) */
+	int vlan;       /* -1 either, 0 untagged, 1 tagged */
+	bool in_port, tun;
+};
+
+static void gen_match(char *b, size_t n, struct gctx *c)
 {
 	const char *in = NULL;
 
-	*fam = 0;
-	*tun = false;
 	if (rn(2)) {
 		in = g_ports[rn(7)];
-		if (strncmp(in, "vxlan", 5) == 0 && (table == 0 || chance(4)))
-			*tun = true;
+		if (strncmp(in, "vxlan", 5) == 0 && (c->table == 0 || chance(4)))
+			c->tun = true;
 		else if (strncmp(in, "vxlan", 5) == 0)
 			in = "vf0";
 		cat(b, n, ",in_port=%s", in);
+		c->in_port = true;
 	}
 	if (chance(4))
 		cat(b, n, ",dl_dst=%s%s", g_mac_txt[rn(N_MACS)],
@@ -106,26 +114,31 @@ static void gen_match(char *b, size_t n, unsigned table, int *fam, bool *tun)
 	if (chance(5))
 		cat(b, n, ",dl_src=%s%s", g_mac_txt[rn(N_MACS)],
 		    PICK("", "/ff:ff:ff:ff:ff:00"));
+	c->vlan = -1;
 	switch (rn(9)) {
-	case 0: cat(b, n, ",vlan_tci=0"); break;
-	case 1: cat(b, n, ",dl_vlan=%u", PICKN(10, 20)); break;
-	case 2: cat(b, n, ",vlan_tci=0x1000/0x1000"); break;
-	case 3: cat(b, n, ",vlan_tci=0/0x1000"); break;
-	case 4: cat(b, n, ",dl_vlan_pcp=%u", PICKN(0, 3)); break;
-	case 5: if (chance(3)) cat(b, n, ",vlan_tci=0x000a/0x0fff"); break; /* no hw form */
+	case 0: case 1: cat(b, n, ",vlan_tci=%s", PICK("0", "0/0x1000")); c->vlan = 0; break;
+	case 2: cat(b, n, ",dl_vlan=%u", PICKN(10, 20)); c->vlan = 1; break;
+	case 3: cat(b, n, ",vlan_tci=0x1000/0x1000"); c->vlan = 1; break;
+	case 4: cat(b, n, ",dl_vlan_pcp=%u", PICKN(0, 3)); c->vlan = 1; break;
+	case 5: if (chance(3)) cat(b, n, ",vlan_tci=0x000a/0x0fff"); break;
 	default: break;
 	}
 	switch (rn(12)) {
-	case 0: case 1: cat(b, n, ",ip"); *fam = 4; break;
-	case 2: case 3: cat(b, n, ",udp"); *fam = 17; break;
-	case 4: cat(b, n, ",tcp"); *fam = 6; break;
-	case 5: cat(b, n, ",icmp"); *fam = 1; break;
-	case 6: cat(b, n, ",%s", PICK("ipv6", "udp6", "tcp6")); *fam = 60; break;
-	case 7: cat(b, n, ",arp"); *fam = 2; break;
+	case 0: case 1: cat(b, n, ",ip"); c->fam = 4; break;
+	case 2: case 3: cat(b, n, ",udp"); c->fam = 17; break;
+	case 4: cat(b, n, ",tcp"); c->fam = 6; break;
+	case 5: cat(b, n, ",icmp"); c->fam = 1; break;
+	case 6: cat(b, n, ",%s", PICK("ipv6", "udp6", "tcp6")); c->fam = 60; break;
+	case 7: cat(b, n, ",arp"); c->fam = 2; break;
 	case 8: cat(b, n, ",dl_type=0x88b5"); break;
 	default: break;
 	}
-	if (*fam && *fam != 2 && *fam != 60) {
+	/* a non-IP EtherType has a hardware form on untagged packets only */
+	if ((c->fam == 2 || strstr(b, "0x88b5")) && c->vlan && !chance(4)) {
+		cat(b, n, ",vlan_tci=0/0x1000");
+		c->vlan = 0;
+	}
+	if (c->fam && c->fam != 2 && c->fam != 60) {
 		if (rn(2))
 			cat(b, n, ",nw_dst=%s/%u", ip4_txt(g_ip4[rn(N_IP4)]), PICKN(32, 32, 24, 30, 16));
 		if (chance(3))
@@ -134,57 +147,75 @@ static void gen_match(char *b, size_t n, unsigned table, int *fam, bool *tun)
 			cat(b, n, ",nw_tos=%u", PICKN(0, 32, 184));
 		if (chance(6))
 			cat(b, n, ",nw_ttl=%u", PICKN(0, 1, 64));
-		if (*fam == 4 && chance(4))
+		if (c->fam == 4 && chance(4))
 			cat(b, n, ",nw_proto=%u", PICKN(6, 17, 1, 47));
 	}
-	if (*fam == 60 && chance(2))
+	if (c->fam == 60 && chance(2))
 		cat(b, n, ",ipv6_%s=%s", PICK("src", "dst"), PICK("fd00::1", "fd00::2", "fd00::/64"));
-	if (*fam == 6 || *fam == 17) {
+	if (c->fam == 6 || c->fam == 17) {
 		if (rn(2))
 			cat(b, n, ",tp_dst=%u", g_tp[rn(N_TP)]);
 		if (chance(3))
 			cat(b, n, ",tp_src=%s", PICK("1000", "53", "0x7d0/0xfff0", "0x400/0xfc00"));
 	}
-	if (*fam == 1 && rn(2))
+	if (c->fam == 1 && rn(2))
 		cat(b, n, ",icmp_type=%u%s", PICKN(0, 8), PICK("", ",icmp_code=0"));
-	if (*fam == 2 && chance(3))
+	if (c->fam == 2 && chance(4))
 		cat(b, n, ",%s", PICK("arp_op=1", "arp_tpa=10.0.0.2", "arp_spa=10.0.0.1"));
-	if (*tun && rn(2))
+	if (c->tun && rn(2))
 		cat(b, n, ",%s", PICK("tun_id=100", "tun_id=200", "tun_id=7",
 				      "tun_src=192.168.1.2", "tun_src=192.168.1.5",
 				      "tun_dst=192.168.1.1", "tun_id=0x64/0xff"));
-	if (chance(12))
+	if (chance(25))
 		cat(b, n, ",metadata=%s", PICK("0x1/0xf", "0", "0x2/0x2"));
 }
 
-/* Rewrites as ovs-ofctl writes them; fam: what the match says (4: IPv4,
- * 6/17: TCP/UDP, ...) so that most of them make sense. */
-static void gen_rewrite(char *b, size_t n, int fam)
+/* One rewrite; mostly one the match makes sense of. */
+static void gen_rewrite(char *b, size_t n, struct gctx *c)
 {
-	switch (rn(14)) {
-	case 0: cat(b, n, "mod_vlan_vid:%u", PICKN(10, 30)); break;
-	case 1: cat(b, n, "mod_vlan_pcp:%u", PICKN(3, 5)); break;
-	case 2: cat(b, n, "strip_vlan"); break;
-	case 3: cat(b, n, "push_vlan:0x8100"); break;
+	bool ip4 = c->fam == 4 || c->fam == 1 || c->fam == 6 || c->fam == 17;
+	bool odd = chance(8);           /* whatever the match */
+	unsigned k = rn(13);
+
+	if (!odd && !c->fam && k >= 5 && k <= 9)
+		k = 4;                  /* no IP rewrites without IP */
+	if (!odd && c->vlan < 0 && k <= 2)
+		k = 4;                  /* no VLAN rewrites on "either" */
+	switch (k) {
+	case 0: cat(b, n, "mod_vlan_vid:%u", PICKN(10, 30)); c->vlan = 1; break;
+	case 1: cat(b, n, "mod_vlan_pcp:%u", PICKN(3, 5)); c->vlan = 1; break;
+	case 2: cat(b, n, "strip_vlan"); c->vlan = c->vlan ? -1 : 0; break;
+	case 3: cat(b, n, "push_vlan:0x8100"); c->vlan = 1; break;
 	case 4: cat(b, n, "mod_dl_%s:%s", PICK("src", "dst"), g_mac_txt[rn(3)]); break;
-	case 5: cat(b, n, "mod_nw_%s:%s", PICK("src", "dst"), ip4_txt(g_ip4[rn(N_IP4)])); break;
-	case 6: cat(b, n, "mod_tp_%s:%u", PICK("src", "dst"), g_tp[rn(N_TP)]); break;
+	case 5:
+		if (ip4 || odd)
+			cat(b, n, "mod_nw_%s:%s", PICK("src", "dst"), ip4_txt(g_ip4[rn(N_IP4)]));
+		else
+			cat(b, n, "dec_ttl");
+		break;
+	case 6:
+		if (c->fam == 6 || c->fam == 17 || odd)
+			cat(b, n, "mod_tp_%s:%u", PICK("src", "dst"), g_tp[rn(N_TP)]);
+		else
+			cat(b, n, "mod_nw_ttl:%u", PICKN(1, 9));
+		break;
 	case 7: cat(b, n, "dec_ttl"); break;
 	case 8: cat(b, n, "mod_nw_ttl:%u", PICKN(1, 9)); break;
-	case 9: if (chance(3)) cat(b, n, "mod_nw_tos:32"); else cat(b, n, "dec_ttl"); break;
-	case 10: cat(b, n, "set_tunnel:%u", PICKN(100, 200, 7)); break;
-	case 11: cat(b, n, "set_field:%s->tun_dst", PICK("192.168.1.2", "192.168.1.4",
-							"192.168.1.3", "192.168.1.9")); break;
-	case 12:
-		if ((fam == 6 || fam == 17) && rn(2))
-			cat(b, n, "set_field:%u->%s_dst", g_tp[rn(N_TP)], fam == 6 ? "tcp" : "udp");
-		else if (fam == 4 || fam == 1 || fam == 6 || fam == 17)
+	case 9:
+		if (chance(3))
+			cat(b, n, "mod_nw_tos:32");             /* software only */
+		else if ((c->fam == 6 || c->fam == 17) && rn(2))
+			cat(b, n, "set_field:%u->%s_dst", g_tp[rn(N_TP)], c->fam == 6 ? "tcp" : "udp");
+		else if (ip4)
 			cat(b, n, "set_field:%s->ip_dst", ip4_txt(g_ip4[rn(N_IP4)]));
 		else
 			cat(b, n, "set_field:%s->eth_dst", g_mac_txt[rn(3)]);
 		break;
+	case 10: cat(b, n, "set_tunnel:%u", PICKN(100, 200, 7)); break;
+	case 11: cat(b, n, "set_field:%s->tun_dst", PICK("192.168.1.2", "192.168.1.4",
+						       "192.168.1.3", "192.168.1.9")); break;
 	default:
-		if (chance(3))
+		if (chance(4))
 			cat(b, n, "write_metadata:%s", PICK("0x1/0xf", "0x2/0x2"));
 		else
 			cat(b, n, "mod_dl_src:%s", g_mac_txt[rn(3)]);
@@ -192,12 +223,17 @@ static void gen_rewrite(char *b, size_t n, int fam)
 	}
 }
 
-static void gen_output(char *b, size_t n)
+static void gen_output(char *b, size_t n, const struct gctx *c)
 {
-	switch (rn(10)) {
+	switch (rn(c->in_port ? 12 : 24)) {
 	case 0: cat(b, n, "in_port"); break;
 	case 1: cat(b, n, "%s", chance(3) ? "controller:64" : "controller"); break;
-	case 2: cat(b, n, "output:%s", PICK("vxlan0", "vxlanf")); break;
+	case 2: case 3: cat(b, n, "output:vxlan0"); break;
+	case 4:
+		cat(b, n, "set_field:%s->tun_dst,%soutput:vxlanf",
+		    PICK("192.168.1.2", "192.168.1.4", "192.168.1.4", "192.168.1.3", "192.168.1.9"),
+		    chance(6) ? "" : chance(2) ? "set_tunnel:200," : "set_tunnel:0x64,");
+		break;
 	default: cat(b, n, "output:%s", g_ports[rn(5)]); break;
 	}
 }
@@ -205,34 +241,33 @@ static void gen_output(char *b, size_t n)
 /* One rule's text (may be one the parser refuses). */
 static void gen_rule(char *b, size_t n)
 {
-	unsigned table = PICKN(0, 0, 0, 1, 1, 2, 3);
-	unsigned nout = PICKN(0, 1, 1, 1, 2, 2, 3, 4);
-	int fam;
-	bool tun, go = table < 3 && chance(3);
+	struct gctx c = { .table = PICKN(0, 0, 0, 1, 1, 2, 3) };
+	bool go = c.table < 3 && chance(3);
+	unsigned nout = go && !chance(6) ? 0 : PICKN(0, 1, 1, 1, 1, 2, 2, 3, 4);
 
 	b[0] = 0;
-	cat(b, n, "table=%u,priority=%u", table,
+	cat(b, n, "table=%u,priority=%u", c.table,
 	    chance(4) ? rn(65536) : PICKN(0, 1, 5, 10, 10, 100, 100, 1000, 32768, 65535));
-	gen_match(b, n, table, &fam, &tun);
+	gen_match(b, n, &c);
 	cat(b, n, ",actions=");
 	if (!nout && !go) {
 		cat(b, n, "drop");
 		return;
 	}
 	for (unsigned i = rn(3); i > 0; i--) {
-		gen_rewrite(b, n, fam);
+		gen_rewrite(b, n, &c);
 		cat(b, n, ",");
 	}
 	for (unsigned i = 0; i < nout; i++) {
-		gen_output(b, n);
+		gen_output(b, n, &c);
 		cat(b, n, ",");
-		if (chance(8)) {        /* a rewrite after an output: software */
-			gen_rewrite(b, n, fam);
+		if (chance(16)) {        /* a rewrite after an output: software */
+			gen_rewrite(b, n, &c);
 			cat(b, n, ",");
 		}
 	}
 	if (go)
-		cat(b, n, "goto_table:%u,", table + 1 + rn(3 - table));
+		cat(b, n, "goto_table:%u,", c.table + 1 + rn(3 - c.table));
 	b[strlen(b) - 1] = 0;   /* the last comma */
 }
 
@@ -246,7 +281,7 @@ struct pspec {
 	uint16_t o_dport;
 	uint8_t dmac[6], smac[6];
 	unsigned ntags;
-	uint16_t tags[2][2];     /* tpid, tci */
+	uint16_t tags[3][2];     /* tpid, tci (a third: not parsed) */
 	uint16_t et;             /* 0x0800, 0x86dd, 0x0806 or another */
 	uint8_t proto, tos, ttl, icmp_type, icmp_code;
 	uint16_t frag;           /* IPv4 flags + offset; v6: offset8 << 3 | M */
@@ -263,7 +298,7 @@ static void spec_random(struct pspec *s)
 	s->vport = chance(4) ? UP : VF(rn(4));
 	memcpy(s->dmac, g_macs[rn(N_MACS)], 6);
 	memcpy(s->smac, g_macs[rn(3)], 6);
-	s->ntags = PICKN(0, 0, 0, 1, 1, 2);
+	s->ntags = chance(25) ? 3 : PICKN(0, 0, 0, 1, 1, 2);
 	for (unsigned i = 0; i < s->ntags; i++) {
 		s->tags[i][0] = (uint16_t)(i == 0 && chance(4) ? 0x88a8 : 0x8100);
 		s->tags[i][1] = (uint16_t)(PICKN(0, 3, 5) << 13 | PICKN(10, 20, 30, 0));

@@ -339,15 +339,29 @@ static int act_one(struct xl *x, const struct snic_of_rule *rule,
 			return xl_fail(x, -ENOTSUP, "strip_vlan on packets that may or "
 				       "may not be tagged: match vlan_tci's tag-present "
 				       "bit");
-		if (x->tagged)
+		if (x->tagged) {
 			xl_action(x, RTE_FLOW_ACTION_TYPE_OF_POP_VLAN, false);
-		x->tagged = 0;
+			x->popped = true;
+		}
+		/* after a pop, an inner tag (OpenFlow does not match it) may
+		 * be the outer one */
+		x->tagged = x->tagged ? -1 : 0;
+		x->deep -= x->deep > 0;
 		return 0;
 	case SNIC_OF_ACT_PUSH_VLAN: {
 		struct rte_flow_action_of_push_vlan *p =
 			xl_action(x, RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN, true);
+		bool may_be_tagged = x->tagged != 0;
+
 		p->ethertype = rte_cpu_to_be_16(a->u.ethertype);
 		x->tagged = 1;
+		/* Open vSwitch's new tag is VID 0, PCP 0; rte_flow's (the
+		 * OpenFlow spec's) copies the packet's outer tag */
+		if (may_be_tagged) {
+			x->deep++;
+			act_vid(x, 0);
+			act_pcp(x, 0);
+		}
 		return 0;
 	}
 	case SNIC_OF_ACT_MOD_DL_SRC:
@@ -416,6 +430,17 @@ static int act_one(struct xl *x, const struct snic_of_rule *rule,
 				       "continues to table %u only in software: the NIC "
 				       "would match its outer headers there",
 				       x->in->name, a->u.table);
+		if (x->deep)
+			return xl_fail(x, -ENOTSUP, "push_vlan on a packet that may be "
+				       "tagged, then goto_table:%u: the NIC parses two "
+				       "tags, so a third would hide the packet's IP "
+				       "headers from the next table", a->u.table);
+		if (x->popped && !rule->match.dl_type_mask)
+			return xl_fail(x, -ENOTSUP, "strip_vlan, then goto_table:%u, "
+				       "without dl_type matched: a packet with a third "
+				       "tag has no IP headers for OpenFlow, but the "
+				       "NIC's next table would find them (match dl_type)",
+				       a->u.table);
 		for (unsigned i = 0; i < x->r->n_actions; i++)
 			if (x->r->actions[i].type == RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT)
 				return xl_fail(x, -ENOTSUP, "an output before goto_table:%u: "

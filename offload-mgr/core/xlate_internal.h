@@ -20,6 +20,9 @@ struct xl {
 	const struct snic_mgr_port *in;  /**< the in_port, if matched */
 	int tagged;                      /**< -1 unknown, 0 untagged, 1 tagged */
 	int l3;                          /**< 0, 4 or 6: matched IP version */
+	unsigned deep;                   /**< tags pushed in front of a packet
+					      that may be tagged */
+	bool popped;                     /**< a tag was popped */
 };
 
 void xl_begin(struct xl *x, const struct snic_mgr_xlate_env *env,

@@ -161,12 +161,42 @@ static void hit(struct snic_mgr_swdp *dp, struct snic_mgr_swdp_result *res,
 	res->n_hits++;
 }
 
+/*
+ * A rewrite of an IP or L4 field after VLAN pushes: the NIC (and Open
+ * vSwitch's datapath) rewrite the headers whatever tags went in front,
+ * while the packet library finds L3 behind two tags at most.  So the
+ * pushed tags come off for the rewrite and go back on (they commute).
+ */
+static int modify(struct swdp_pkt *pkt, const struct swdp_op *op, unsigned pushed)
+{
+	struct snic_fw_buf *b = &pkt->b;
+	uint16_t tags[8][2];
+	uint8_t field = op->u.mod.field;
+	unsigned n = 0;
+	int rc;
+
+	if (field == SNIC_FIELD_DMAC || field == SNIC_FIELD_SMAC ||
+	    field == SNIC_FIELD_VLAN_VID || field == SNIC_FIELD_VLAN_PCP)
+		pushed = 0;
+	for (; n < pushed && n < 8 && b->len >= 18; n++) {
+		tags[n][0] = (uint16_t)(b->data[12] << 8 | b->data[13]);
+		tags[n][1] = (uint16_t)(b->data[14] << 8 | b->data[15]);
+		snic_fw_pkt_pop_vlan(b);
+	}
+	/* scratch key: no register ops are ever emitted */
+	rc = snic_fw_pkt_modify(b, &pkt->m, &op->u.mod);
+	while (n-- > 0)
+		snic_fw_pkt_push_vlan(b, tags[n][0], tags[n][1]);
+	return rc;
+}
+
 void swdp_exec(struct snic_mgr_swdp *dp, struct swdp_pkt *pkt,
 	       const struct swdp_op *ops, unsigned n_ops,
 	       struct snic_mgr_swdp_result *res)
 {
 	struct snic_fw_buf *b = &pkt->b;
 	bool dirty = false;
+	unsigned pushed = 0;        /* tags this program put in front */
 	int rc = 0;
 
 	for (unsigned i = 0; i < n_ops; i++) {
@@ -177,16 +207,17 @@ void swdp_exec(struct snic_mgr_swdp *dp, struct swdp_pkt *pkt,
 			hit(dp, res, op->arg, pkt->in_len);
 			break;
 		case SWDP_OP_MODIFY:
-			/* scratch key: no register ops are ever emitted */
-			rc = snic_fw_pkt_modify(b, &pkt->m, &op->u.mod);
+			rc = modify(pkt, op, pushed);
 			dirty = true;
 			break;
 		case SWDP_OP_PUSH_VLAN:
 			rc = snic_fw_pkt_push_vlan(b, op->port, (uint16_t)op->arg);
+			pushed += !rc;
 			dirty = true;
 			break;
 		case SWDP_OP_POP_VLAN:
 			rc = snic_fw_pkt_pop_vlan(b);
+			pushed -= pushed > 0;
 			dirty = true;
 			break;
 		case SWDP_OP_OUTPUT:

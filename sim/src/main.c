@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libfdt.h>
+
 #include "sim.h"
 #include "snic_fw_memhal.h"
 #include "snic_fwc.h"
@@ -47,6 +49,8 @@ static void usage(FILE *f)
 "      --vf-netns N=NETNS   create VF N's TAP in network namespace NETNS\n"
 "                           (a name from ip netns, or a /proc/PID/ns/net path);\n"
 "                           repeatable\n"
+"      --uplink-mac MAC     uplink 0's MAC address (default: the board's);\n"
+"                           NICs sharing an underlay need distinct ones\n"
 "      --vf-mac N=MAC       VF N's MAC address (default: the board's mac-base\n"
 "                           + N), as the PF driver would set it\n"
 "      --uplink-netns NETNS create the uplink TAP in NETNS (the underlay)\n"
@@ -86,7 +90,7 @@ static int parse_name(struct sim_opts *o, const char *v)
 static int parse_opts(struct sim_opts *o, int argc, char **argv)
 {
 	enum { O_VF_NETNS = 256, O_VF_MAC, O_UPLINK_NETNS, O_UPLINK_DEV, O_NO_PF_TAP,
-	       O_VERSION, O_CHECK };
+	       O_VERSION, O_CHECK, O_UPLINK_MAC };
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "board", required_argument, NULL, 'b' },
@@ -95,6 +99,7 @@ static int parse_opts(struct sim_opts *o, int argc, char **argv)
 		{ "vf-mac", required_argument, NULL, O_VF_MAC },
 		{ "uplink-netns", required_argument, NULL, O_UPLINK_NETNS },
 		{ "uplink-dev", required_argument, NULL, O_UPLINK_DEV },
+		{ "uplink-mac", required_argument, NULL, O_UPLINK_MAC },
 		{ "no-pf-tap", no_argument, NULL, O_NO_PF_TAP },
 		{ "capture", required_argument, NULL, 'c' },
 		{ "pidfile", required_argument, NULL, 'p' },
@@ -145,6 +150,21 @@ static int parse_opts(struct sim_opts *o, int argc, char **argv)
 			}
 			for (int k = 0; k < 6; k++)
 				o->vf_mac[n][k] = (uint8_t)m[k];
+			break;
+		}
+		case O_UPLINK_MAC: {
+			unsigned m[6];
+			char tail;
+			if (sscanf(optarg, "%2x:%2x:%2x:%2x:%2x:%2x%c", &m[0], &m[1], &m[2],
+				   &m[3], &m[4], &m[5], &tail) != 6 || (m[0] & 1) ||
+			    !(m[0] | m[1] | m[2] | m[3] | m[4] | m[5])) {
+				fprintf(stderr, "snic-sim: --uplink-mac '%s': expected a "
+					"unicast xx:xx:xx:xx:xx:xx\n", optarg);
+				return -1;
+			}
+			for (int k = 0; k < 6; k++)
+				o->uplink_mac[k] = (uint8_t)m[k];
+			o->have_uplink_mac = true;
 			break;
 		}
 		case O_UPLINK_NETNS: o->uplink_netns = optarg; break;
@@ -278,6 +298,27 @@ static struct sim_port *port_at(struct sim *s, uint32_t idx)
 	return &s->vfs[idx - up - 1];
 }
 
+/* The board with uplink 0's mac-address replaced (--uplink-mac). */
+static int set_uplink_mac(struct sim *s, char *err, size_t errlen)
+{
+	size_t len = s->dtb_len + 256;
+	void *n = malloc(len);
+	int off;
+
+	if (!n || fdt_open_into(s->dtb, n, (int)len) ||
+	    (off = fdt_path_offset(n, "/nic/uplinks/port@0")) < 0 ||
+	    fdt_setprop(n, off, "mac-address", s->o.uplink_mac, 6) || fdt_pack(n)) {
+		free(n);
+		snprintf(err, errlen, "--uplink-mac: the board %s has no "
+			 "/nic/uplinks/port@0 to set it on", s->o.board);
+		return -1;
+	}
+	free(s->dtb);
+	s->dtb = n;
+	s->dtb_len = fdt_totalsize(n);
+	return 0;
+}
+
 static int start(struct sim *s, char *err, size_t errlen)
 {
 	const struct snic_fw_board *b;
@@ -287,6 +328,8 @@ static int start(struct sim *s, char *err, size_t errlen)
 	s->dtb = load_board(s->o.board, &s->dtb_len);
 	if (!s->dtb)
 		return -2;
+	if (s->o.have_uplink_mac && set_uplink_mac(s, err, errlen))
+		return -1;
 	sim_hal_init(s);
 	r = snic_fw_boot(s->dtb, s->dtb_len, &s->hal, &s->fw, err, errlen);
 	if (r)

@@ -69,6 +69,8 @@ struct sim_opts {
 	const char *uplink_dev;       /* AF_PACKET on this instead of a TAP */
 	const char *vf_netns[SNIC_IFC_MAX_VFS];
 	uint8_t vf_mac[SNIC_IFC_MAX_VFS][6];  /* all zero: the board's default */
+	uint8_t uplink_mac[6];                /* with have_uplink_mac */
+	bool have_uplink_mac;
 	const char *captures[16];     /* "PORT=FILE" */
 	unsigned n_captures;
 	const char *pidfile;

@@ -47,6 +47,8 @@ usage_error() {
 SIM=
 SIM_OPT=
 BOARD_OPT=
+OFFLOADD=
+SNICCTL=
 
 find_sim() {
 	if [[ -z $SIM ]]; then

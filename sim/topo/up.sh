@@ -147,8 +147,10 @@ up_build() {
 	pids=()
 	for ((i = 0; i < ${#H_NAME[@]}; i++)); do
 		sim=$(sim_name "$i")
+		# NICs on one underlay need distinct uplink MACs
 		args=(--name "$sim" --board "${H_BOARD[i]}" --socket "$sd/${H_NAME[i]}.sock"
-			--pidfile "$sd/${H_NAME[i]}.pid" --uplink-netns "$NS_UL")
+			--pidfile "$sd/${H_NAME[i]}.pid" --uplink-netns "$NS_UL"
+			--uplink-mac "$(printf '02:5e:%02x:00:01:%02x' "$(( $(cksum <<<"$PREFIX" | cut -d' ' -f1) & 255 ))" $((i + 1)))")
 		for ((j = 0; j < ${#V_NAME[@]}; j++)); do
 			[[ ${V_HOST[j]} == "${H_NAME[i]}" ]] || continue
 			args+=(--vf-netns "${V_VF[j]}=$(vm_ns "${V_NAME[j]}")" --vf-mac "${V_VF[j]}=${V_MAC[j]}")
@@ -185,7 +187,8 @@ up_build() {
 	for ((i = 0; i < ${#V_NAME[@]}; i++)); do
 		j=${HOST_IDX[${V_HOST[i]}]}
 		run ip -n "$(vm_ns "${V_NAME[i]}")" addr add "${V_IP[i]}" dev "$(sim_name "$j")pf0vf${V_VF[i]}"
-		run ip -n "$(vm_ns "${V_NAME[i]}")" link set "$(sim_name "$j")pf0vf${V_VF[i]}" up
+		# room for the 50 bytes of a VXLAN header on a 1500-byte underlay
+		run ip -n "$(vm_ns "${V_NAME[i]}")" link set "$(sim_name "$j")pf0vf${V_VF[i]}" mtu 1450 up
 	done
 	# peers and kernel VTEPs: a namespace with a veth on the bridge
 	for ((i = 0; i < ${#P_NAME[@]}; i++)); do

@@ -33,6 +33,9 @@ cleanup() {
 trap cleanup EXIT
 mkdir -m 0755 "$dir"
 for n in $vm0 $vm1 $ul; do ip netns add "$n"; ip -n "$n" link set lo up; done
+# the underlay host speaks IPv4 only (its IPv6 chatter would be the only
+# non-VXLAN traffic on the wire besides ARP)
+ip netns exec "$ul" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 
 ip netns exec "$ul" "$sim" --name "$name" --socket "$dir/nic.sock" \
 	--vf-netns "0=$vm0" --vf-netns "1=$vm1" -q &
@@ -150,6 +153,15 @@ ip -n "$ul" neigh show 192.168.1.1 | grep -q "$(c --json show | python3 -c 'impo
 	&& ok "the kernel learnt the NIC's VTEP MAC from the manager's ARP answer" \
 	|| bad "kernel neighbor of 192.168.1.1: $(ip -n "$ul" neigh show 192.168.1.1)"
 "$sim" ctl --ctl "$dir/nic.ctl" capture uplink0 off >/dev/null
+ip netns exec "$ul" iperf3 -s -1 -D --logfile /dev/null
+sleep 0.3
+if out=$(ip netns exec "$vm0" iperf3 -c 10.0.0.9 -t 2 -f m 2>&1); then
+	mbps=$(awk '/receiver/ { for (i = 1; i < NF; i++) if ($(i + 1) == "Mbits/sec") print int($i) }' <<<"$out")
+	[[ ${mbps:-0} -gt 0 ]] && ok "TCP (iperf3) from vm0 to the kernel VXLAN peer: $mbps Mbit/s" \
+		|| bad "iperf3 to the kernel peer: $out"
+else
+	bad "iperf3 to the kernel peer failed: $(tail -3 <<<"$out")"
+fi
 st1=$(flow "nw_dst=10.0.0.9" state) pk1=$(flow "nw_dst=10.0.0.9" hw.packets)
 st2=$(flow "in_port=vxlan0" state) pk2=$(flow "in_port=vxlan0" hw.packets)
 [[ $st1 == hw && $st2 == hw && $pk1 -ge 3 && $pk2 -ge 3 ]] \
@@ -159,6 +171,12 @@ if command -v tshark >/dev/null; then
 	vx=$(tshark -r "$dir/uplink.pcap" -Y 'vxlan.vni == 100 && icmp' -T fields -e icmp.type 2>/dev/null | sort | uniq -c | tr -s ' ' | tr '\n' ';')
 	[[ $vx =~ " "[4-6]" 8;" && $vx =~ " "[4-6]" 0;" ]] && ok "tshark: echo requests and replies in VXLAN VNI 100 on the wire ($vx)" \
 		|| bad "tshark on the uplink: $vx"
+	total=$(tshark -r "$dir/uplink.pcap" 2>/dev/null | wc -l)
+	other=$(tshark -r "$dir/uplink.pcap" -Y '!(vxlan.vni == 100) && !arp' 2>/dev/null | wc -l)
+	udp=$(tshark -r "$dir/uplink.pcap" -Y 'udp.port == 4789 && !(vxlan.vni == 100)' 2>/dev/null | wc -l)
+	[[ $total -gt 12 && $other -eq 0 && $udp -eq 0 ]] \
+		&& ok "tshark: all $total frames on the wire are VXLAN VNI 100 (or ARP for the VTEPs)" \
+		|| bad "on the wire: $total frames, $other neither VXLAN 100 nor ARP, $udp bad VXLAN"
 else
 	bad "tshark missing: run scripts/setup.sh"
 fi

@@ -53,12 +53,27 @@ static void buf_load(struct snic_fw *fw, struct snic_fw_buf *b,
 	memcpy(b->data, frame, len);
 }
 
+/* Parse b into m.  UDP to the VXLAN port whose payload is not good VXLAN
+ * (or whose inner frame is malformed) is still a good UDP packet, as
+ * OpenFlow and the software datapath see it: only VXLAN matches and decap
+ * need good VXLAN. */
+static int parse(struct snic_fw *fw, const struct snic_fw_buf *b,
+		 struct snic_ifc_match *m)
+{
+	const struct snic_fw_pkt_cfg plain = { (uint16_t)(fw->pcfg.vxlan_port ^ 1u) };
+	int r = snic_fw_pkt_parse(b->data, b->len, &fw->pcfg, m);
+
+	if (r && !snic_fw_pkt_parse(b->data, b->len, &plain, m))
+		r = 0;
+	return r;
+}
+
 static int reparse(struct snic_fw *fw, struct pkt *p)
 {
 	int r = 0;
 
 	if (p->dirty) {
-		r = snic_fw_pkt_parse(p->b.data, p->b.len, &fw->pcfg, &p->key.m);
+		r = parse(fw, &p->b, &p->key.m);
 		p->dirty = false;
 	}
 	return r;
@@ -132,8 +147,9 @@ static uint32_t run_actions(struct snic_fw *fw, struct pkt *p,
 	if (a->flags & SNIC_ACT_MODIFY) {
 		const struct fw_modify *m = &fw->modifies[a->modify];
 
-		if ((rc = reparse(fw, p)))
-			goto bad;
+		/* no re-parse: rewrites find their headers in the buffer and
+		 * write only the key's registers (a frame whose IP header a
+		 * pop has just uncovered must not drop for it) */
 		for (unsigned i = 0; i < m->n_ops; i++)
 			if ((rc = snic_fw_pkt_modify(&p->b, &p->key.m, &m->ops[i])))
 				goto bad;
@@ -238,7 +254,7 @@ void snic_fw_rx(struct snic_fw *fw, uint16_t vport, const uint8_t *frame,
 		return;
 	memset(&p.key.m, 0, offsetof(struct snic_ifc_match, outer));
 	p.key.m.src_vport = snic_ifc_be16(vport);
-	rc = snic_fw_pkt_parse(p.b.data, p.b.len, &fw->pcfg, &p.key.m);
+	rc = parse(fw, &p.b, &p.key.m);
 	if (rc) {
 		drop(fw, (uint32_t)rc);
 		return;

@@ -187,6 +187,20 @@ static bool remap(struct snic_mgr_plan *p, unsigned t)
 	return changed;
 }
 
+/* Hashes of a match's masks and of its values (equal masks and values:
+ * equal hashes). */
+static void match_hashes(const struct snic_of_match *m, uint32_t *mh, uint32_t *vh)
+{
+	struct snic_of_match k = *m;
+
+	k.tun_id = 0; k.tun_src = k.tun_dst = 0; k.metadata = 0; k.in_port = 0;
+	k.vlan_tci = 0; memset(k.dl_src, 0, 6); memset(k.dl_dst, 0, 6); k.dl_type = 0;
+	k.nw_src = k.nw_dst = 0; memset(k.ipv6_src, 0, 16); memset(k.ipv6_dst, 0, 16);
+	k.nw_proto = k.nw_tos = k.nw_ttl = 0; k.tp_src = k.tp_dst = 0;
+	*mh = snic_of_match_hash(&k, 0x6d61736b);
+	*vh = snic_of_match_hash(m, 0x76616c75);
+}
+
 void plan_translate(struct snic_mgr_plan *p, struct prule *r)
 {
 	struct snic_mgr_xlate_info info;
@@ -207,6 +221,7 @@ void plan_translate(struct snic_mgr_plan *p, struct prule *r)
 			r->fp[i] = plan_fp(&p->scratch.r[i]);
 		r->level = p->scratch.r[0].attr.priority;
 	}
+	match_hashes(&r->of.match, &r->mask_h, &r->value_h);
 	r->trap_fp = 0;
 	if (r->trappable && !snic_mgr_xlate_trap(&p->env, &r->of, trap, &info)) {
 		plan_set_levels(p, r, trap, 1);

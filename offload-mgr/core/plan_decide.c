@@ -60,6 +60,96 @@ static bool lower_hw_overlaps(struct prule **v, size_t n, size_t i)
 	return false;
 }
 
+/* ---- level ties ---- */
+
+/* A rule in the tie search: its group, level, OpenFlow position, and the
+ * hashes of its match's masks and (masked) values. */
+struct tie {
+	struct prule *r;
+	size_t pos;
+	uint32_t group, level, mh, vh;
+};
+
+static int tie_cmp(const void *x, const void *y)
+{
+	const struct tie *a = x, *b = y;
+
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	if (a->level != b->level)
+		return a->level < b->level ? -1 : 1;
+	if (a->mh != b->mh)
+		return a->mh < b->mh ? -1 : 1;
+	if (a->vh != b->vh)
+		return a->vh < b->vh ? -1 : 1;
+	return a->pos < b->pos ? -1 : 1;
+}
+
+/* x and y share a level and overlap: the one OpenFlow puts second cannot
+ * be trusted to the NIC's tie-break; hold it back (if it is hardware). */
+static bool tie(struct snic_mgr_plan *p, const struct tie *x, const struct tie *y)
+{
+	const struct tie *a = x->pos < y->pos ? x : y, *b = a == x ? y : x;
+	struct prule *ra = a->r, *rb = b->r;
+
+	if (!rb->want_hw || !overlaps(ra, rb))
+		return false;
+	if (rb->of.priority == ra->of.priority)
+		/* OpenFlow's order: the older rule wins (the software
+		 * datapath's too); the NIC would pick either (an ingress
+		 * exclusion even the newer) */
+		to_sw(rb, "held back: overlapping rule %llu has the same priority %u "
+		      "and wins as the older one, which the NIC cannot tell",
+		      (unsigned long long)ra->id, ra->of.priority);
+	else
+		to_sw(rb, "held back: priority %u shares the NIC's priority level %u "
+		      "with overlapping rule %llu (priority %u); the device has %u "
+		      "levels", rb->of.priority, rb->level, (unsigned long long)ra->id,
+		      ra->of.priority, p->env.priority_levels);
+	rb->tie_held = true;
+	return true;
+}
+
+/*
+ * Overlapping rules (hardware, or software with a trap) on one rte_flow
+ * level of one group.  Rules of one mask overlap only with equal values
+ * (one hash class each), so a table of thousands of rules with one mask
+ * costs a sort, not a comparison of every pair; rules of different masks
+ * are compared pairwise.
+ */
+static bool tie_pass(struct snic_mgr_plan *p, struct prule **v, size_t n)
+{
+	struct tie *t = malloc((n ? n : 1) * sizeof(*t));
+	size_t m = 0;
+	bool changed = false;
+
+	if (!t)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (v[i]->want_hw || v[i]->want_trap)
+			t[m++] = (struct tie){ v[i], i, v[i]->group, v[i]->level,
+					       v[i]->mask_h, v[i]->value_h };
+	if (m)
+		qsort(t, m, sizeof(*t), tie_cmp);
+	for (size_t lo = 0, hi; lo < m; lo = hi) {
+		for (hi = lo + 1; hi < m && t[hi].group == t[lo].group &&
+		     t[hi].level == t[lo].level; hi++)
+			;
+		/* within a mask class: equal value hashes only */
+		for (size_t a = lo; a < hi; a++)
+			for (size_t b = a + 1; b < hi && t[b].mh == t[a].mh &&
+			     t[b].vh == t[a].vh; b++)
+				changed |= tie(p, &t[a], &t[b]);
+		/* across mask classes: every pair */
+		for (size_t a = lo; a < hi; a++)
+			for (size_t b = a + 1; b < hi; b++)
+				if (t[b].mh != t[a].mh)
+					changed |= tie(p, &t[a], &t[b]);
+	}
+	free(t);
+	return changed;
+}
+
 /* One pass; returns true when a rule was held back for a level tie (the
  * traps and ties must then be looked at again). */
 static bool decide_pass(struct snic_mgr_plan *p, struct prule **v, size_t n,
@@ -132,40 +222,8 @@ static bool decide_pass(struct snic_mgr_plan *p, struct prule **v, size_t n,
 		if (lower_hw_overlaps(v, n, i) || (miss_drop && !r->tunnel_rx))
 			r->want_trap = true;
 	}
-	/* 3: level ties between overlapping rules of different priority */
-	for (size_t i = 0; i < n; i++) {
-		struct prule *a = v[i];
-
-		if (!a->want_hw && !a->want_trap)
-			continue;
-		for (size_t k = i + 1; k < n; k++) {
-			struct prule *b = v[k];
-
-			if (b->group != a->group)
-				continue;
-			if (b->level > a->level)
-				break;  /* levels grow as priorities fall: no more ties */
-			if (!b->want_hw || b->level != a->level || !overlaps(a, b))
-				continue;
-			if (b->of.priority == a->of.priority)
-				/* OpenFlow's order: the older rule wins (the
-				 * software datapath's too); the NIC would pick
-				 * either (an ingress exclusion even the newer) */
-				to_sw(b, "held back: overlapping rule %llu has the same "
-				      "priority %u and wins as the older one, which the "
-				      "NIC cannot tell", (unsigned long long)a->id,
-				      a->of.priority);
-			else
-				to_sw(b, "held back: priority %u shares the NIC's priority "
-				      "level %u with overlapping rule %llu (priority %u); "
-				      "the device has %u levels", b->of.priority, b->level,
-				      (unsigned long long)a->id, a->of.priority,
-				      p->env.priority_levels);
-			b->tie_held = true;
-			changed = true;
-		}
-	}
-	return changed;
+	/* 3: level ties (see tie_pass) */
+	return tie_pass(p, v, n) || changed;
 }
 
 void plan_decide(struct snic_mgr_plan *p, struct ptable *t, unsigned table)

@@ -32,6 +32,7 @@ struct prule {
 	uint64_t fp[SNIC_MGR_MAX_VARIANTS];
 	uint64_t trap_fp;
 	uint32_t level;     /**< rte_flow priority of its main rule */
+	uint32_t mask_h, value_h;  /**< hashes of its match's masks / values */
 	uint32_t group;     /**< its rte_flow group */
 	char xl_reason[SNIC_MGR_REASON_MAX];
 

@@ -39,7 +39,18 @@
  *     action;
  *   - an output to a port the rule may also receive from (OpenFlow skips the
  *     ingress port, the NIC would send the packet back);
- *   - a tunnel packet cannot continue to another table in hardware.
+ *   - a tunnel packet cannot continue to another table in hardware;
+ *   - a rule on a tunnel port whose packets another tunnel port may claim
+ *     first (OVS's order: a fixed key, then a fixed remote_ip, before
+ *     "flow"): the NIC cannot leave those packets out;
+ *   - goto_table after an output (a later table may hand the packet to
+ *     software, which runs the whole pipeline again: a second output),
+ *     after a push_vlan on a packet that may be tagged (a third tag hides
+ *     the IP headers from the NIC's next table), or after a strip_vlan
+ *     without dl_type matched (a third tag OpenFlow did not look behind
+ *     becomes the second, and the NIC's next table would).
+ * push_vlan on a packet that may be tagged sets VID 0 and PCP 0, as Open
+ * vSwitch does (rte_flow's OF_PUSH_VLAN copies the outer tag).
  * A tunnel output whose next hop is not resolved yet is -EAGAIN (pending).
  *
  * Thread safety: none inside; a struct snic_mgr_hwrule is written by one

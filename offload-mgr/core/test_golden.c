@@ -23,7 +23,7 @@
  *
  *   SNIC_SEED=N     replay a run (the seed is printed)
  *   SNIC_ROUND=R    run only round R of that seed
- *   SNIC_ROUNDS=N   rounds (default 32)
+ *   SNIC_ROUNDS=N   rounds (default 64)
  *   SNIC_PACKETS=N  frames per round (default 400)
  */
 #include "test_nic.h"
@@ -42,7 +42,7 @@ struct grule {
 
 static struct grule rules[MAX_RULES];
 static unsigned n_rules;
-static uint64_t next_id = 1;
+static uint64_t next_id;
 static struct snic_mgr_xlate_env env;
 static struct snic_mgr_plan *plan;
 static struct snic_mgr_swdp *sw_ref, *sw_nic;
@@ -206,6 +206,19 @@ static void run_nic(uint16_t vport, const uint8_t *f, uint32_t len)
 	st.dropped += !nic.hal.n_frames;
 }
 
+/* The NIC's drop reasons for the frame, sent again (deterministic). */
+static void nic_drops(uint16_t vport, const uint8_t *f, uint32_t len)
+{
+	struct snic_ifc_query_stats_out a, b;
+
+	SNIC_OK(&nic.pf, snic_fwc_query_stats(&nic.pf, &a));
+	snic_test_rx(&nic, vport, f, len);
+	SNIC_OK(&nic.pf, snic_fwc_query_stats(&nic.pf, &b));
+	for (uint32_t r = 1; r < SNIC_DROP_MAX_; r++)
+		if (b.drops[r] != a.drops[r])
+			fprintf(stderr, " %s", snic_fw_drop_name(r));
+}
+
 /* ---- rules ---- */
 
 static bool add_rule(const char *text)
@@ -357,6 +370,9 @@ static bool one_packet(uint64_t seed, unsigned round, unsigned k)
 		fprintf(stderr, " #%u", res.hits[i]);
 	fprintf(stderr, "%s\n", res.n_hits ? "" : " none");
 	fate_print("offload on (NIC, then software)", &fb);
+	fprintf(stderr, "    the NIC's drops:");
+	nic_drops(s.vport, frame, len);
+	fputc('\n', stderr);
 	dump_rules();
 	return false;
 }
@@ -380,6 +396,7 @@ static void round_run(uint64_t seed, unsigned round, unsigned packets)
 	SNIC_REQUIRE(snic_mgr_plan_create(&plan, &env, &hw, NULL, err, sizeof(err)) == 0,
 		     "plan: %s", err);
 	n_rules = 0;
+	next_id = 1;            /* ids as in a replay of this round alone */
 	set_miss(round % 4 == 3 ? SNIC_MGR_MISS_DROP : SNIC_MGR_MISS_SW);
 	add_rules(10 + rn(141));
 	if (!sync_rules(seed, round))
@@ -417,7 +434,7 @@ static unsigned env_num(const char *name, unsigned def)
 int main(void)
 {
 	uint64_t seed = snic_test_seed();
-	unsigned rounds = env_num("SNIC_ROUNDS", 32), packets = env_num("SNIC_PACKETS", 400);
+	unsigned rounds = env_num("SNIC_ROUNDS", 64), packets = env_num("SNIC_PACKETS", 400);
 	const char *only = getenv("SNIC_ROUND");
 
 	test_nic_up();

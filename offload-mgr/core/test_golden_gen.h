@@ -10,7 +10,7 @@
  * that matches it, then now and then one field changed) or from the pools
  * alone: 0-3 VLAN tags, IPv4/IPv6 (fragments, TTL 0/1/64), TCP/UDP/ICMP,
  * ARP, other EtherTypes, VXLAN from the uplink (right and wrong VNI,
- * remote, VTEP address), truncated and corrupted frames.
+ * remote, VTEP address; and from a VF), truncated and corrupted frames.
  *
  * The ports are test_nic.h's: uplink 1, vf0..vf3 2..5, vxlan0 10 (remote
  * 192.168.1.2, key 100), vxlanf 11 (remote and key from the flow); next
@@ -212,8 +212,13 @@ static void gen_rewrite(char *b, size_t n, struct gctx *c)
 			cat(b, n, "set_field:%s->eth_dst", g_mac_txt[rn(3)]);
 		break;
 	case 10: cat(b, n, "set_tunnel:%u", PICKN(100, 200, 7)); break;
-	case 11: cat(b, n, "set_field:%s->tun_dst", PICK("192.168.1.2", "192.168.1.4",
-						       "192.168.1.3", "192.168.1.9")); break;
+	case 11:
+		if (chance(4))
+			cat(b, n, "set_field:192.168.1.%u->tun_src", PICKN(1, 7));
+		else
+			cat(b, n, "set_field:%s->tun_dst", PICK("192.168.1.2", "192.168.1.4",
+								"192.168.1.3", "192.168.1.9"));
+		break;
 	default:
 		if (chance(4))
 			cat(b, n, "write_metadata:%s", PICK("0x1/0xf", "0x2/0x2"));
@@ -319,7 +324,7 @@ static void spec_random(struct pspec *s)
 	if (chance(12))
 		s->frag = (uint16_t)PICKN(0x2000, 0x0010, 0x2010);
 	s->pay = rn(60);
-	if (s->vport == UP && chance(3)) {
+	if (chance(s->vport == UP ? 3 : 20)) {    /* VXLAN from a VF: plain UDP */
 		s->vxlan = true;
 		s->o_src = PICKN(0xc0a80102, 0xc0a80102, 0xc0a80105);
 		s->o_dst = chance(8) ? 0xc0a80109 : 0xc0a80101;

@@ -301,6 +301,118 @@ static void test_replace_and_miss(void)
 	clear_rules();
 }
 
+/* ---- found by test_golden: the NIC and software alone disagreed ---- */
+
+/* Rule id runs in software, its reason saying words. */
+static void want_sw(uint64_t id, const char *words, const char *what)
+{
+	struct snic_mgr_rule_info i = info(id);
+
+	SNIC_CHECK(i.state == SNIC_MGR_SW && strstr(i.reason, words), "%s: %s", what,
+		   i.reason ? i.reason : "(hw)");
+}
+
+/* Overlapping rules of one priority: the older wins (OpenFlow's order and
+ * the software datapath's); the newer, whose ingress exclusion would sit a
+ * level above the older rule, is held back. */
+static void test_same_priority(void)
+{
+	uint64_t older = add("priority=50,in_port=vf1,ip,actions=output:vf3");
+	uint64_t newer = add("priority=50,ip,actions=output:vf1,output:vf2");
+	struct tf t;
+
+	sync_ok("same priority");
+	SNIC_CHECK(info(older).state == SNIC_MGR_HW, "the older rule: hw");
+	want_sw(newer, "same priority", "the newer one is held back");
+	udp4(&t, 0x0a000002);
+	expect(VF(1), &t, vp("vport", VF(3)), "IP from vf1 (the older rule's)");
+	expect(VF(0), &t, vp("rep", VF(0)), "IP from vf0 (the newer rule's, in software)");
+	clear_rules();
+}
+
+static void vxlan_frame(struct tf *t, uint32_t vni, bool good)
+{
+	struct tf_ip4 oip = { .proto = 17, .ttl = 64, .src = 0xc0a80102, .dst = 0xc0a80101 };
+	struct tf inner;
+
+	udp4(&inner, 0x0a000002);
+	tf_init(t);
+	tf_append(t, tf_data(&inner), inner.len);
+	tf_vxlan(t, vni);
+	if (!good)
+		tf_data(t)[0] = 0;      /* no I flag: not VXLAN */
+	tf_udp(t, 50000, 4789);
+	tf_ipv4(t, &oip);
+	tf_eth(t, up_mac, nh_mac, 0x0800);
+}
+
+/* A tunnel rule the NIC cannot express (metadata) holds back the lower
+ * tunnel rules of its port: the planner knows it is one (group 0). */
+static void test_tunnel_hold_back(void)
+{
+	uint64_t hi = add("priority=200,in_port=vxlan0,metadata=0,actions=output:vf3");
+	uint64_t lo = add("priority=100,in_port=vxlan0,actions=output:vf0");
+	struct tf t;
+
+	sync_ok("tunnel hold back");
+	want_sw(hi, "metadata", "the metadata rule");
+	want_sw(lo, "held back", "the lower tunnel rule");
+	vxlan_frame(&t, 100, true);
+	expect(UP, &t, vp("rep", UP), "VXLAN for vxlan0 (OpenFlow: vf3, in software)");
+	clear_rules();
+}
+
+/* UDP to the VXLAN port that is not VXLAN: plain UDP for a VF's frame; to
+ * the VTEP, software's (which drops it) */
+static void test_not_vxlan(void)
+{
+	struct tf t;
+
+	add("priority=10,udp,actions=output:vf1");
+	sync_ok("not VXLAN");
+	vxlan_frame(&t, 100, false);
+	memcpy(tf_data(&t), mac_b, 6);
+	expect(VF(0), &t, vp("vport", VF(1)), "UDP to port 4789 from vf0, no VXLAN inside");
+	memcpy(tf_data(&t), up_mac, 6);
+	expect(UP, &t, vp("rep", UP), "the same to the VTEP from the wire");
+	clear_rules();
+}
+
+/* The encapsulation is OVS's and the software datapath's: DF set */
+static void test_encap_df(void)
+{
+	struct tf t;
+
+	add("priority=10,in_port=vf0,actions=output:vxlan0");
+	sync_ok("encap");
+	udp4(&t, 0x0a000002);
+	expect(VF(0), &t, vp("vport", UP), "to vxlan0");
+	SNIC_CHECK(nic.hal.n_frames == 1 && nic.hal.frames[0].len > 34 &&
+		   tf_get16(nic.hal.frames[0].data + 20) == 0x4000,
+		   "the outer IPv4 header says DF");
+	clear_rules();
+}
+
+/* A pop uncovers the IP header of a frame with three tags (which OpenFlow
+ * did not parse): no re-parse, so a bad header there drops nothing */
+static void test_pop_uncovers(void)
+{
+	static const uint16_t tags[3][2] = { { 0x8100, 10 }, { 0x8100, 20 }, { 0x8100, 30 } };
+	struct tf_ip4 ip = { .proto = 17, .ttl = 64, .src = 0x0a000001, .dst = 0x0a000002 };
+	struct tf t;
+
+	add("priority=10,in_port=vf0,vlan_tci=0x1000/0x1000,actions=strip_vlan,"
+	    "mod_dl_src:02:00:00:00:00:0b,output:vf1");
+	sync_ok("pop");
+	tf_init(&t);
+	tf_payload(&t, 20, 1);
+	tf_ipv4(&t, &ip);
+	tf_put16(tf_data(&t) + 2, 400);         /* longer than the frame */
+	tf_eth_tags(&t, mac_b, mac_a, 0x0800, 3, tags);
+	expect(VF(0), &t, vp("vport", VF(1)), "three tags, a bad IPv4 length behind");
+	clear_rules();
+}
+
 int main(void)
 {
 	struct snic_mgr_xlate_env env = {
@@ -325,6 +437,11 @@ int main(void)
 	test_ingress_exclusion();
 	test_capacity();
 	test_replace_and_miss();
+	test_same_priority();
+	test_tunnel_hold_back();
+	test_not_vxlan();
+	test_encap_df();
+	test_pop_uncovers();
 	snic_mgr_plan_destroy(plan);
 	SNIC_CHECK_EQ(n_live, 0, "destroying the planner removes every hardware rule");
 	test_nic_down();

@@ -17,7 +17,8 @@
 #include "test_nic.h"
 
 static struct snic_mgr_xlate_env env = {
-	.port = port_by_no, .neigh = neigh, .proxy_port = 0, .uplink_port = 0,
+	.port = port_by_no, .neigh = neigh, .tunnels = tunnels, .proxy_port = 0,
+	.uplink_port = 0,
 	.uplink_mac = { 0x02, 0xaa, 0, 0, 1, 0 },
 };
 

@@ -339,6 +339,28 @@ static void c_vlan(void)
 	snic_mgr_swdp_destroy(dp);
 }
 
+/* IP and port rewrites after a push_vlan made a third tag: the NIC (and
+ * OVS) rewrite behind it (found by test_golden) */
+static void c_push_then_rewrite(void)
+{
+	struct snic_mgr_swdp *dp = mk(RULES(
+		"in_port=vf0,udp,actions=push_vlan:0x8100,mod_nw_dst:10.0.0.9,"
+		"mod_tp_dst:80,output:vf1"));
+	struct fs t = fs_udp4(), e = fs_udp4();
+
+	fs_tag(&t, 0x88a8, 10);
+	fs_tag(&t, 0x8100, 20);
+	fs_tag(&e, 0x8100, 0);
+	fs_tag(&e, 0x88a8, 10);
+	fs_tag(&e, 0x8100, 20);
+	e.dst = IP4(10, 0, 0, 9);
+	e.dp = 80;
+	send_fs(dp, P_VF(0), &t);
+	want(1, 0, 0);
+	want_out(0, P_VF(1), &e);
+	snic_mgr_swdp_destroy(dp);
+}
+
 static void c_dec_ttl(void)
 {
 	struct snic_mgr_swdp *dp = mk(RULES("ip,actions=output:vf1,dec_ttl,output:vf2"));
@@ -767,6 +789,7 @@ static const struct { const char *name; void (*fn)(void); } cases[] = {
 	{ "L2 rewrites", c_l2_rewrites },
 	{ "L3/L4 rewrites", c_l3l4_rewrites },
 	{ "VLAN", c_vlan },
+	{ "rewrites behind a pushed third tag", c_push_then_rewrite },
 	{ "dec_ttl", c_dec_ttl },
 	{ "controller", c_controller },
 	{ "table miss", c_miss },

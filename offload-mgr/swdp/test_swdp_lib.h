@@ -168,7 +168,7 @@ static const struct snic_of_ports tenv_ports = { &tenv_port_ops, NULL };
 struct fs {
 	uint8_t dmac[6], smac[6];
 	unsigned ntags;
-	uint16_t tag[2][2];     /* TPID, TCI, outermost first */
+	uint16_t tag[3][2];     /* TPID, TCI, outermost first */
 	uint16_t et;
 	uint8_t proto;          /* 6, 17, 1 (IPv4 only), other: no L4 */
 	uint32_t src, dst;      /* IPv4 (ARP: SPA, TPA) */

@@ -93,6 +93,21 @@ uint64_t plan_fp(const struct snic_mgr_hwrule *r)
 	return h ? h : 1;
 }
 
+uint64_t plan_key(const struct snic_mgr_hwrule *r)
+{
+	char buf[4096];
+	const char *c, *end;
+	uint64_t h = 1469598103934665603ull;
+
+	snic_mgr_hwrule_testpmd(r, buf, sizeof(buf));
+	c = strstr(buf, "flow create");     /* after a "set vxlan" line */
+	c = c ? c : buf;
+	end = strstr(c, " actions ");
+	for (; *c && c != end; c++)
+		h = (h ^ (uint8_t)*c) * 1099511628211ull;
+	return h ? h : 1;
+}
+
 /*
  * Levels.  On a device with at least 32768 pairs of levels an OF priority
  * maps to a fixed level (snic_mgr_xlate_priority: stable, no re-creation
@@ -303,6 +318,9 @@ static void plan_free(struct snic_mgr_plan *p, bool uninstall)
 	for (size_t i = 0; i < p->n_guards; i++)
 		plan_hw_destroy(p, &p->guards[i].g);
 	plan_hw_destroy(p, &p->root_next);
+	if (uninstall)
+		snic_mgr_plan_retry_destroys(p, NULL, 0);
+	free(p->stuck);
 	free(p->guards);
 	free(p->root_map.v);
 	free(p->by_id);
@@ -425,44 +443,22 @@ static void reap(struct snic_mgr_plan *p, struct ptable *t, struct prule ***gone
 	t->n = w;
 }
 
-int snic_mgr_plan_sync(struct snic_mgr_plan *p, struct snic_mgr_sync_stats *st)
+/* Rules went away: room may have appeared, try the refused ones again. */
+static void retry_refused(struct snic_mgr_plan *p)
 {
-	struct prule **gone = NULL;
-	size_t n_gone = 0, cap_gone = 0;
-
-	memset(&p->st, 0, sizeof(p->st));
 	for (unsigned t = 0; t < PLAN_TABLES; t++)
-		if (p->t[t].dirty || p->env_dirty)
-			reap(p, &p->t[t], &gone, &n_gone, &cap_gone);
-	/* removed rules leave the NIC first: their room is then free for the
-	 * new decision, and the NIC holds one rule per priority and match (a
-	 * rule replaced by mod-flows).  Until the new rules are in, their
-	 * packets miss and go to software, which already has the new rule set */
-	for (size_t i = 0; i < n_gone; i++)
-		plan_uninstall(p, gone[i]);
-	if (p->retry_capacity) {
-		/* room may have appeared: try the refused ones again */
-		for (unsigned t = 0; t < PLAN_TABLES; t++)
-			for (size_t i = 0; i < p->t[t].n; i++) {
-				struct prule *r = p->t[t].r[i];
-				if (r->cap_sw || r->cap_notrap) {
-					r->cap_sw = r->cap_notrap = false;
-					p->t[t].dirty = true;
-				}
+		for (size_t i = 0; i < p->t[t].n; i++) {
+			struct prule *r = p->t[t].r[i];
+			if (r->cap_sw || r->cap_notrap) {
+				r->cap_sw = r->cap_notrap = false;
+				p->t[t].dirty = true;
 			}
-		p->retry_capacity = false;
-	}
-	if (p->env_dirty) {
-		plan_apply_root(p);
-		for (unsigned t = 0; t < PLAN_TABLES; t++) {
-			for (size_t i = 0; i < p->t[t].n; i++) {
-				p->t[t].r[i]->dirty = true;
-				p->t[t].r[i]->refused = false;
-			}
-			p->t[t].dirty = true;
 		}
-		p->env_dirty = false;
-	}
+}
+
+/* Decide and apply every dirty table. */
+static void plan_pass(struct snic_mgr_plan *p)
+{
 	for (unsigned t = 0; t < PLAN_TABLES; t++) {
 		struct ptable *tb = &p->t[t];
 		unsigned rounds = 0;
@@ -480,9 +476,48 @@ int snic_mgr_plan_sync(struct snic_mgr_plan *p, struct snic_mgr_sync_stats *st)
 		} while (plan_apply(p, tb, t) && ++rounds < 1000);
 		tb->dirty = false;
 	}
-	for (size_t i = 0; i < n_gone; i++)
+}
+
+int snic_mgr_plan_sync(struct snic_mgr_plan *p, struct snic_mgr_sync_stats *st)
+{
+	struct prule **gone = NULL;
+	size_t n_gone = 0, cap_gone = 0;
+
+	memset(&p->st, 0, sizeof(p->st));
+	for (unsigned t = 0; t < PLAN_TABLES; t++)
+		if (p->t[t].dirty || p->env_dirty)
+			reap(p, &p->t[t], &gone, &n_gone, &cap_gone);
+	if (p->env_dirty) {
+		plan_apply_root(p);
+		for (unsigned t = 0; t < PLAN_TABLES; t++) {
+			for (size_t i = 0; i < p->t[t].n; i++) {
+				p->t[t].r[i]->dirty = true;
+				p->t[t].r[i]->refused = false;
+			}
+			p->t[t].dirty = true;
+		}
+		p->env_dirty = false;
+	}
+	/* make before break: removed rules (and the old versions of changed
+	 * ones) keep their hardware while the new decision goes in, so their
+	 * packets never fall to a lower overlapping hardware rule meanwhile;
+	 * a new rule with the key of one of theirs replaces it (plan_apply.c) */
+	p->retiring = gone;
+	p->n_retiring = n_gone;
+	plan_pass(p);
+	p->retiring = NULL;
+	p->n_retiring = 0;
+	for (size_t i = 0; i < n_gone; i++) {
+		plan_uninstall(p, gone[i]);
 		free(gone[i]);
+	}
 	free(gone);
+	if (p->retry_capacity) {
+		/* their room is free now */
+		p->retry_capacity = false;
+		retry_refused(p);
+		plan_pass(p);
+	}
 	for (unsigned t = 0; t < PLAN_TABLES; t++)
 		for (size_t i = 0; i < p->t[t].n; i++) {
 			switch (p->t[t].r[i]->state) {
@@ -492,9 +527,54 @@ int snic_mgr_plan_sync(struct snic_mgr_plan *p, struct snic_mgr_sync_stats *st)
 			case SNIC_MGR_FAILED: p->st.failed_rules++; break;
 			}
 		}
+	p->st.stuck = (unsigned)p->n_stuck;
 	if (st)
 		*st = p->st;
 	return p->st.failed ? -EIO : 0;
+}
+
+unsigned snic_mgr_plan_retry_destroys(struct snic_mgr_plan *p, char *err, size_t errlen)
+{
+	size_t w = 0, n = p->n_stuck;
+
+	if (err && errlen)
+		err[0] = 0;
+	if (!p->ops->destroy) {         /* detaching: the hardware keeps them */
+		p->n_stuck = 0;
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct rte_flow_error e = { 0 };
+		int rc = p->ops->destroy(p->ops_arg, p->stuck[i].h, &e);
+
+		if (rc == 0)
+			continue;
+		if (err && errlen)
+			snprintf(err, errlen, "destroying a hardware rule failed again: "
+				 "%.150s (%s)", e.message ? e.message : "no reason given",
+				 strerror(-rc));
+		p->stuck[w++] = p->stuck[i];
+	}
+	p->n_stuck = w;
+	return (unsigned)w;
+}
+
+unsigned snic_mgr_plan_hw_stuck(const struct snic_mgr_plan *p)
+{
+	return (unsigned)p->n_stuck;
+}
+
+bool snic_mgr_plan_stuck_rule(const struct snic_mgr_plan *p, uint64_t id)
+{
+	for (size_t i = 0; i < p->n_stuck; i++)
+		if (p->stuck[i].rule == id)
+			return true;
+	return false;
+}
+
+const char *snic_mgr_plan_last_error(const struct snic_mgr_plan *p)
+{
+	return p->msg;
 }
 
 /* ---- queries ---- */
@@ -605,6 +685,8 @@ int snic_mgr_plan_hw_text(struct snic_mgr_plan *p, uint64_t id, char *buf,
 unsigned snic_mgr_plan_hw_installed(const struct snic_mgr_plan *p)
 {
 	unsigned n = p->root_next.h != NULL;
+
+	/* not counted: the stuck ones (snic_mgr_plan_hw_stuck) */
 
 	for (size_t i = 0; i < p->n_guards; i++)
 		n += p->guards[i].g.h != NULL;

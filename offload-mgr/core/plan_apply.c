@@ -2,10 +2,16 @@
 /*
  * plan_apply.c - the decision of a table into the hardware.  Creates come
  * first, in OpenFlow order, and only then are replaced or unwanted rules
- * destroyed, so no packet meets a moment where a rule is missing.  (One
- * exception: a changed rule whose match and priority stay the same is
- * destroyed just before its successor is created, since the NIC holds one
- * rule per group, priority and match.)
+ * destroyed, so no packet meets a moment where a rule is missing.  The
+ * rules a sync removes keep their hardware until then too (plan.c).
+ *
+ * One case cannot be made before it is broken: the NIC holds one rule per
+ * group, priority and match (plan_key), so a new hardware rule with the key
+ * of an installed one it replaces (a changed rule, or a rule replaced by
+ * one of the same identity) needs the old one gone first.  For that moment
+ * a "bridge" covers it: a trap for the rule's match one level above it, so
+ * its packets go to software (which has the new rule set), never to a
+ * lower overlapping hardware rule; it goes once the table's creates are in.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,7 +35,7 @@ static void later_add(struct snic_mgr_plan *p, struct later *l, void *h)
 		void **a = realloc(l->h, cap * sizeof(*a));
 
 		if (!a) {       /* cannot defer: destroy now */
-			struct hw_inst i = { h, 0 };
+			struct hw_inst i = { .h = h };
 			plan_hw_destroy(p, &i);
 			return;
 		}
@@ -39,9 +45,26 @@ static void later_add(struct snic_mgr_plan *p, struct later *l, void *h)
 	l->h[l->n++] = h;
 }
 
+static void stuck_add(struct snic_mgr_plan *p, void *h)
+{
+	if (p->n_stuck == p->cap_stuck) {
+		size_t cap = p->cap_stuck ? p->cap_stuck * 2 : 16;
+		struct stuck *a = realloc(p->stuck, cap * sizeof(*a));
+
+		if (!a)
+			return;     /* forgotten: p->msg and the stats said it */
+		p->stuck = a;
+		p->cap_stuck = cap;
+	}
+	p->stuck[p->n_stuck].h = h;
+	p->stuck[p->n_stuck].rule = p->owner;
+	p->n_stuck++;
+}
+
 void plan_hw_destroy(struct snic_mgr_plan *p, struct hw_inst *i)
 {
 	struct rte_flow_error e = { 0 };
+	int rc;
 
 	if (!i->h)
 		return;
@@ -49,40 +72,117 @@ void plan_hw_destroy(struct snic_mgr_plan *p, struct hw_inst *i)
 		i->h = NULL;
 		return;
 	}
-	if (p->ops->destroy(p->ops_arg, i->h, &e) == 0)
+	rc = p->ops->destroy(p->ops_arg, i->h, &e);
+	if (rc == 0) {
 		p->st.destroyed++;
-	else
+	} else {
+		/* it may still forward: keep it and try again later */
 		p->st.failed++;
+		snprintf(p->msg, sizeof(p->msg), "destroying a hardware rule failed: "
+			 "%.150s (%s)", e.message ? e.message : "no reason given",
+			 strerror(-rc));
+		stuck_add(p, i->h);
+	}
 	i->h = NULL;
 	i->fp = 0;
+	i->key = 0;
 }
 
 void plan_uninstall(struct snic_mgr_plan *p, struct prule *r)
 {
+	uint64_t owner = p->owner;
+
+	p->owner = r->id;
 	for (unsigned i = 0; i < r->n_inst; i++)
 		plan_hw_destroy(p, &r->inst[i]);
 	r->n_inst = 0;
 	plan_hw_destroy(p, &r->trap);
+	p->owner = owner;
 }
 
-/* Create h; on EEXIST destroy `clash` (the rule it replaces) and retry. */
+/* The installed hardware rule with key k a create replaces: the rule's own
+ * (own), or one of a rule this sync removes; NULL if neither. */
+static struct hw_inst *clash_of(struct snic_mgr_plan *p, struct hw_inst *own,
+				uint64_t k, uint64_t *owner)
+{
+	if (own && own->h && own->key == k)
+		return own;
+	for (size_t i = 0; i < p->n_retiring; i++) {
+		struct prule *g = p->retiring[i];
+
+		*owner = g->id;
+		for (unsigned v = 0; v < g->n_inst; v++)
+			if (g->inst[v].h && g->inst[v].key == k)
+				return &g->inst[v];
+		if (g->trap.h && g->trap.key == k)
+			return &g->trap;
+	}
+	return NULL;
+}
+
+/* What a create of one rule's hardware needs for a swap (see the top). */
+struct swap {
+	struct prule *r;        /**< whose hardware rule it is */
+	struct later *l;        /**< where the bridge goes when done */
+	bool bridged;           /**< a bridge was tried for this install */
+};
+
+/* The bridge of sw->r: its match -> trap, one level above its rules. */
+static void bridge(struct snic_mgr_plan *p, struct swap *sw)
+{
+	struct snic_mgr_xlate_info info;
+	struct snic_mgr_hwrule *h = &p->bridge;
+	struct rte_flow_error e = { 0 };
+	void *bh = NULL;
+
+	sw->bridged = true;
+	if (snic_mgr_xlate_trap(&p->env, &sw->r->of, h, &info))
+		return;
+	plan_set_levels(p, sw->r, h, 1);
+	if (h->attr.priority == 0)
+		return;         /* no level above (main levels are odd) */
+	h->attr.priority--;     /* the level of its ingress exclusions */
+	if (p->ops->create(p->ops_arg, h, &bh, &e) == 0) {
+		p->st.created++;
+		later_add(p, sw->l, bh);
+	}
+	/* refused (room, a clash): the swap goes without (as before) */
+}
+
+/* Create h into out (fp left to the caller).  On EEXIST with the key of the
+ * rule it replaces (own, or a removed rule's): bridge, destroy that, retry. */
 static int create(struct snic_mgr_plan *p, const struct snic_mgr_hwrule *h,
-		  void **out, struct hw_inst *clash, char *why, size_t whylen)
+		  struct hw_inst *out, struct hw_inst *own, struct swap *sw,
+		  char *why, size_t whylen)
 {
 	struct rte_flow_error e = { 0 };
-	int rc = p->ops->create(p->ops_arg, h, out, &e);
+	uint64_t k = plan_key(h);
+	void *nh = NULL;
+	int rc = p->ops->create(p->ops_arg, h, &nh, &e);
 
-	if (rc == -EEXIST && clash && clash->h) {
-		plan_hw_destroy(p, clash);
-		memset(&e, 0, sizeof(e));
-		rc = p->ops->create(p->ops_arg, h, out, &e);
+	if (rc == -EEXIST) {
+		uint64_t owner = sw ? sw->r->id : 0, saved = p->owner;
+		struct hw_inst *c = clash_of(p, own, k, &owner);
+
+		if (c) {
+			if (sw && !sw->bridged)
+				bridge(p, sw);
+			p->owner = owner;
+			plan_hw_destroy(p, c);
+			p->owner = saved;
+			memset(&e, 0, sizeof(e));
+			nh = NULL;
+			rc = p->ops->create(p->ops_arg, h, &nh, &e);
+		}
 	}
 	if (rc) {
 		snprintf(why, whylen, "the NIC refused it: %s (%s)",
 			 e.message ? e.message : "no reason given", strerror(-rc));
-		*out = NULL;
+		out->h = NULL;
 		return rc;
 	}
+	out->h = nh;
+	out->key = k;
 	p->st.created++;
 	return 0;
 }
@@ -103,6 +203,7 @@ static int install_rule(struct snic_mgr_plan *p, struct prule *r, struct later *
 {
 	struct snic_mgr_xlate_info info;
 	struct hw_inst fresh[SNIC_MGR_MAX_VARIANTS] = { { 0 } };
+	struct swap sw = { r, l, false };
 	bool need = r->n_inst != r->n_fp;
 	int rc = 0;
 
@@ -124,7 +225,7 @@ static int install_rule(struct snic_mgr_plan *p, struct prule *r, struct later *
 			fresh[i] = *old;        /* kept as it is */
 			continue;
 		}
-		rc = create(p, &p->scratch.r[i], &fresh[i].h, old, r->cap_reason,
+		rc = create(p, &p->scratch.r[i], &fresh[i], old, &sw, r->cap_reason,
 			    sizeof(r->cap_reason));
 		fresh[i].fp = r->fp[i];
 	}
@@ -165,7 +266,7 @@ static bool install_trap(struct snic_mgr_plan *p, struct prule *r, struct later 
 		return false;
 	}
 	plan_set_levels(p, r, &p->scratch.r[0], 1);
-	rc = create(p, &p->scratch.r[0], &fresh.h, &r->trap, why, sizeof(why));
+	rc = create(p, &p->scratch.r[0], &fresh, &r->trap, NULL, why, sizeof(why));
 	if (rc) {
 		r->cap_notrap = true;   /* it holds lower rules back instead */
 		return false;
@@ -220,14 +321,14 @@ bool plan_apply(struct snic_mgr_plan *p, struct ptable *t, unsigned table)
 		char why[SNIC_MGR_REASON_MAX];
 
 		snic_mgr_xlate_miss_drop(&p->env, table, h);
-		if (!create(p, h, &t->miss.h, NULL, why, sizeof(why)))
+		if (!create(p, h, &t->miss, NULL, NULL, why, sizeof(why)))
 			t->miss.fp = plan_fp(h);
 	} else if (!t->want_miss && t->miss.h) {
 		later_add(p, &l, t->miss.h);
 		t->miss.h = NULL;
 	}
 	for (size_t i = 0; i < l.n; i++) {
-		struct hw_inst x = { l.h[i], 0 };
+		struct hw_inst x = { .h = l.h[i] };
 		plan_hw_destroy(p, &x);
 	}
 	l.n = 0;
@@ -236,7 +337,7 @@ bool plan_apply(struct snic_mgr_plan *p, struct ptable *t, unsigned table)
 		if (install_rule(p, defer[i], &l, true))
 			changed = true;
 	for (size_t i = 0; i < l.n; i++) {
-		struct hw_inst x = { l.h[i], 0 };
+		struct hw_inst x = { .h = l.h[i] };
 		plan_hw_destroy(p, &x);
 	}
 	free(defer);
@@ -257,7 +358,7 @@ void plan_apply_root(struct snic_mgr_plan *p)
 		n = 64;
 	if (!p->root_next.h) {
 		snic_mgr_xlate_root_next(&p->env, h);
-		if (!create(p, h, &p->root_next.h, NULL, why, sizeof(why)))
+		if (!create(p, h, &p->root_next, NULL, NULL, why, sizeof(why)))
 			p->root_next.fp = plan_fp(h);
 		else
 			snprintf(p->msg, sizeof(p->msg), "root catch-all: %.230s", why);
@@ -288,7 +389,7 @@ void plan_apply_root(struct snic_mgr_plan *p)
 		p->guards = g;
 		g = &p->guards[p->n_guards];
 		memset(g, 0, sizeof(*g));
-		if (create(p, h, &g->g.h, NULL, why, sizeof(why))) {
+		if (create(p, h, &g->g, NULL, NULL, why, sizeof(why))) {
 			snprintf(p->msg, sizeof(p->msg), "guard of tunnel port %s: %.150s",
 				 k < n ? tun[k]->name : "(ARP)", why);
 			continue;
@@ -306,7 +407,7 @@ void plan_apply_root(struct snic_mgr_plan *p)
 		p->guards[i] = p->guards[--p->n_guards];
 	}
 	for (size_t i = 0; i < l.n; i++) {
-		struct hw_inst x = { l.h[i], 0 };
+		struct hw_inst x = { .h = l.h[i] };
 		plan_hw_destroy(p, &x);
 	}
 	free(l.h);

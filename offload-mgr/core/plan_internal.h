@@ -17,6 +17,13 @@
 struct hw_inst {
 	void *h;            /**< the driver's handle; NULL: none */
 	uint64_t fp;        /**< fingerprint of what it is */
+	uint64_t key;       /**< of its group, priority and pattern (plan_key) */
+};
+
+/** A hardware rule whose destroy failed: it may still forward. */
+struct stuck {
+	void *h;
+	uint64_t rule;      /**< the planner id of its rule; 0: none known */
 };
 
 struct prule {
@@ -94,8 +101,20 @@ struct snic_mgr_plan {
 	size_t n_guards;
 
 	struct snic_mgr_xlate_set scratch;   /**< one translation at a time */
+	struct snic_mgr_hwrule bridge;       /**< a bridge trap (plan_apply.c) */
 	struct snic_mgr_sync_stats st;
 	char msg[SNIC_MGR_REASON_MAX];
+
+	/* make before break: the rules a sync removes keep their hardware
+	 * until the new decision is installed (a create whose key one of
+	 * theirs holds replaces it) */
+	struct prule **retiring;
+	size_t n_retiring;
+
+	/* failed destroys, retried (snic_mgr_plan_retry_destroys) */
+	struct stuck *stuck;
+	size_t n_stuck, cap_stuck;
+	uint64_t owner;             /**< planner id of the rule being destroyed */
 };
 
 /* plan.c */
@@ -105,6 +124,9 @@ struct prule *plan_find(const struct snic_mgr_plan *p, uint64_t id);
 void plan_set_levels(struct snic_mgr_plan *p, const struct prule *r,
 		     struct snic_mgr_hwrule *h, unsigned n);
 uint64_t plan_fp(const struct snic_mgr_hwrule *r);
+/** Fingerprint of r's group, priority and pattern: the NIC holds one rule
+ *  per key (a second one is EEXIST). */
+uint64_t plan_key(const struct snic_mgr_hwrule *r);
 /** Translate r again (sets the cache fields). */
 void plan_translate(struct snic_mgr_plan *p, struct prule *r);
 
@@ -122,6 +144,8 @@ bool plan_apply(struct snic_mgr_plan *p, struct ptable *t, unsigned table);
 void plan_apply_root(struct snic_mgr_plan *p);
 /** Destroy everything a rule has installed. */
 void plan_uninstall(struct snic_mgr_plan *p, struct prule *r);
+/** Destroy i's hardware rule; a failure keeps the handle on the stuck list
+ *  (retried) and says why in p->msg. */
 void plan_hw_destroy(struct snic_mgr_plan *p, struct hw_inst *i);
 
 #endif /* PLAN_INTERNAL_H */

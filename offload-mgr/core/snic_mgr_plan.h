@@ -39,8 +39,11 @@
  *
  * Updates are made without a moment where a packet is misrouted: new and
  * changed hardware rules are created before the ones they replace are
- * destroyed; removed rules leave first (their packets miss, and software
- * already has the new rule set).
+ * destroyed, and removed rules leave last, after the new decision is
+ * installed.  Where the NIC needs the old rule gone first (the same group,
+ * priority and match), a trap for the rule's match one level above covers
+ * the swap: its packets go to software, never to a lower overlapping rule.
+ * Rules a removal frees room for are tried again in the same sync.
  *
  * Levels.  OF priority p maps to a pair of rte_flow levels (a rule's
  * ingress exclusions take the upper one).  A device with at least 32768
@@ -108,6 +111,8 @@ struct snic_mgr_rule_info {
 struct snic_mgr_sync_stats {
 	unsigned created, destroyed, failed;
 	unsigned hw, sw, pending, failed_rules;   /**< rules by state after */
+	unsigned stuck;     /**< hardware rules whose destroy failed (they may
+			         still forward), after */
 };
 
 int snic_mgr_plan_create(struct snic_mgr_plan **out,
@@ -141,6 +146,22 @@ void snic_mgr_plan_neigh_changed(struct snic_mgr_plan *p);
  *         that left a rule FAILED (the stats and the rules say which).
  */
 int snic_mgr_plan_sync(struct snic_mgr_plan *p, struct snic_mgr_sync_stats *st);
+
+/**
+ * Failed destroys.  A hardware rule whose destroy fails (a removed rule's,
+ * a replaced one's) may still forward: the planner keeps its handle and
+ * counts it a failure of that sync (p->st.failed, -EIO, the last error).
+ * snic_mgr_plan_retry_destroys() tries them again (call it periodically);
+ * @return how many are still stuck, err (may be NULL) the last failure.
+ */
+unsigned snic_mgr_plan_retry_destroys(struct snic_mgr_plan *p, char *err,
+				      size_t errlen);
+/** How many hardware rules are stuck now. */
+unsigned snic_mgr_plan_hw_stuck(const struct snic_mgr_plan *p);
+/** Is a hardware rule of (removed) rule id among them? */
+bool snic_mgr_plan_stuck_rule(const struct snic_mgr_plan *p, uint64_t id);
+/** What the last failed hardware call was and why ("" if none yet). */
+const char *snic_mgr_plan_last_error(const struct snic_mgr_plan *p);
 
 /** A rule's state; -ENOENT if there is no such id. */
 int snic_mgr_plan_get(const struct snic_mgr_plan *p, uint64_t id,

@@ -14,6 +14,56 @@
 static struct snic_mgr_plan *plan;
 static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 0xa }, mac_b[6] = { 2, 0, 0, 0, 0, 0xb };
 
+/* ---- the hardware as the planner sees it: test_nic.h's, with a log of
+ * creates and destroys, a probe run after each one, injected failures ---- */
+
+static void (*probe_fn)(const char *op);  /* after every create/destroy */
+static unsigned fail_destroys;             /* the next n destroys fail */
+static char op_log[4096];
+
+static void log_op(const char *op, const struct snic_mgr_hwrule *r)
+{
+	size_t n = strlen(op_log);
+	char line[96];
+
+	if (r)
+		snprintf(line, sizeof(line), "%s g%u p%u; ", op, r->attr.group, r->attr.priority);
+	else
+		snprintf(line, sizeof(line), "%s; ", op);
+	if (n + strlen(line) < sizeof(op_log))
+		memcpy(op_log + n, line, strlen(line) + 1);
+}
+
+static int log_create(void *arg, const struct snic_mgr_hwrule *r, void **h,
+		      struct rte_flow_error *e)
+{
+	int rc = hw.create(arg, r, h, e);
+
+	log_op(rc ? "create refused" : "create", r);
+	if (!rc && probe_fn)
+		probe_fn("create");
+	return rc;
+}
+
+static int log_destroy(void *arg, void *h, struct rte_flow_error *e)
+{
+	int rc;
+
+	if (fail_destroys) {
+		fail_destroys--;
+		e->message = "injected destroy failure";
+		log_op("destroy failed", NULL);
+		return -EIO;
+	}
+	rc = hw.destroy(arg, h, e);
+	log_op("destroy", NULL);
+	if (!rc && probe_fn)
+		probe_fn("destroy");
+	return rc;
+}
+
+static const struct snic_mgr_hw_ops logged_hw = { log_create, log_destroy, hw_query };
+
 /* ---- helpers ---- */
 
 static uint64_t next_id = 1;
@@ -413,6 +463,99 @@ static void test_pop_uncovers(void)
 	clear_rules();
 }
 
+/* ---- make before break ---- */
+
+static unsigned misrouted;
+static char misrouted_at[256];
+
+/* A frame from vf0 to 10.0.0.1: rule A's (vf1 before, vf3 after the
+ * change) or software's, never B's (vf2, the lower overlapping rule). */
+static void probe_a(const char *op)
+{
+	struct tf t;
+
+	udp4(&t, 0x0a000001);
+	snic_test_rx(&nic, VF(0), tf_data(&t), t.len);
+	if (nic.hal.n_frames == 1 && nic.hal.frames[0].q != SNIC_FW_TX_REP &&
+	    nic.hal.frames[0].vport == VF(2)) {
+		if (!misrouted++)
+			snprintf(misrouted_at, sizeof(misrouted_at), "after a %s: %.200s", op,
+				 op_log);
+	}
+}
+
+/* Changing rule A (a new version with the same table, priority and match:
+ * what mod-flows and add-flows do) over an overlapping lower hardware rule
+ * B: at no moment does A's traffic reach B. */
+static void test_make_before_break(void)
+{
+	uint64_t a = add("priority=200,ip,nw_dst=10.0.0.1,actions=output:vf1");
+	uint64_t b = add("priority=100,ip,actions=output:vf2");
+	uint64_t a2, a3;
+	struct tf t;
+
+	sync_ok("mbb: before");
+	SNIC_CHECK(info(a).state == SNIC_MGR_HW && info(b).state == SNIC_MGR_HW,
+		   "A and B in hardware");
+	udp4(&t, 0x0a000001);
+	expect(VF(0), &t, vp("vport", VF(1)), "A's packet before the change");
+	misrouted = 0;
+	op_log[0] = 0;
+	probe_fn = probe_a;
+	snic_mgr_plan_del(plan, a);
+	a2 = add("priority=200,ip,nw_dst=10.0.0.1,actions=output:vf3");
+	sync_ok("mbb: change A");
+	SNIC_CHECK(misrouted == 0, "A's packet went to B's vf2 during the change "
+		   "(%u probes) %s", misrouted, misrouted_at);
+	SNIC_CHECK(info(a2).state == SNIC_MGR_HW, "the new A in hardware: %s",
+		   info(a2).reason ? info(a2).reason : "");
+	/* and once more with a different match (no key clash) */
+	misrouted = 0;
+	op_log[0] = 0;
+	snic_mgr_plan_del(plan, a2);
+	a3 = add("priority=200,ip,nw_dst=10.0.0.0/30,actions=output:vf3");
+	sync_ok("mbb: replace A");
+	SNIC_CHECK(misrouted == 0, "A's packet went to B's vf2 during the replacement "
+		   "%s", misrouted_at);
+	probe_fn = NULL;
+	SNIC_CHECK(info(a3).state == SNIC_MGR_HW, "the replacement in hardware");
+	expect(VF(0), &t, vp("vport", VF(3)), "A's packet after the change");
+	clear_rules();
+	SNIC_CHECK_EQ(n_live, 3, "no bridge or old rule left behind");
+}
+
+/* A destroy that fails is not forgotten: the handle stays, the sync says
+ * -EIO, and a retry removes the rule. */
+static void test_failed_destroy(void)
+{
+	uint64_t a = add("priority=300,in_port=vf1,ip,actions=output:vf2");
+	struct snic_mgr_sync_stats st;
+	unsigned live;
+	char err[256];
+	struct tf t;
+
+	sync_ok("failed destroy: add");
+	live = n_live;
+	fail_destroys = 1;
+	snic_mgr_plan_del(plan, a);
+	SNIC_CHECK(snic_mgr_plan_sync(plan, &st) == -EIO && st.failed == 1 && st.stuck == 1,
+		   "a failed destroy: -EIO, 1 failure, 1 stuck (%u, %u)", st.failed, st.stuck);
+	SNIC_CHECK(strstr(snic_mgr_plan_last_error(plan), "injected destroy failure") != NULL,
+		   "the planner says why: %s", snic_mgr_plan_last_error(plan));
+	SNIC_CHECK(snic_mgr_plan_stuck_rule(plan, a), "it names the rule");
+	udp4(&t, 0x0a000002);
+	expect(VF(1), &t, vp("vport", VF(2)), "the stuck rule still forwards");
+	SNIC_CHECK_EQ(n_live, live, "its hardware rule is still there");
+	fail_destroys = 1;
+	SNIC_CHECK(snic_mgr_plan_retry_destroys(plan, err, sizeof(err)) == 1 &&
+		   strstr(err, "injected"), "a failed retry keeps it: %s", err);
+	SNIC_CHECK(snic_mgr_plan_retry_destroys(plan, err, sizeof(err)) == 0 &&
+		   snic_mgr_plan_hw_stuck(plan) == 0, "a good retry removes it");
+	SNIC_CHECK_EQ(n_live, live - 1, "its hardware rule is gone");
+	expect(VF(1), &t, vp("rep", VF(1)), "its packets miss now");
+	clear_rules();
+}
+
 int main(void)
 {
 	struct snic_mgr_xlate_env env = {
@@ -425,7 +568,7 @@ int main(void)
 	memcpy(env.uplink_mac, up_mac, 6);
 	env.priority_levels = snic_flow_get_caps(ctx)->priority_levels;
 	env.max_group = snic_flow_get_caps(ctx)->max_table_level;
-	SNIC_REQUIRE(snic_mgr_plan_create(&plan, &env, &hw, NULL, err, sizeof(err)) == 0,
+	SNIC_REQUIRE(snic_mgr_plan_create(&plan, &env, &logged_hw, NULL, err, sizeof(err)) == 0,
 		     "plan: %s", err);
 	sync_ok("empty");
 	SNIC_CHECK_EQ(n_live, 3, "an empty plan: the root catch-all, one tunnel guard "
@@ -442,6 +585,8 @@ int main(void)
 	test_not_vxlan();
 	test_encap_df();
 	test_pop_uncovers();
+	test_make_before_break();
+	test_failed_destroy();
 	snic_mgr_plan_destroy(plan);
 	SNIC_CHECK_EQ(n_live, 0, "destroying the planner removes every hardware rule");
 	test_nic_down();

@@ -127,6 +127,8 @@ static int act_output(struct xl *x, uint32_t ofport, const struct tun_meta *tm)
 		return out_tunnel(x, p, tm);
 	to = xl_action(x, RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT, true);
 	to->port_id = p->dpdk_port;
+	if (x->overflow)
+		return 0;       /* it was not appended: nothing to move */
 	if (x->r->n_def) {
 		/* rte_flow: a port after VXLAN_ENCAP gets the encapsulated packet;
 		 * OpenFlow gives this output the plain one: move it before */
@@ -506,6 +508,8 @@ static int xlate_one(const struct snic_mgr_xlate_env *env,
 			       env->max_group >= 2 ? env->max_group - 2 : 0);
 	xl_action(&x, RTE_FLOW_ACTION_TYPE_COUNT, false);
 	rc = xl_match(&x, rule);
+	if (!rc)
+		rc = xl_check_room(&x);
 	info->trappable = rc == 0;
 	if (rc)
 		return rc;
@@ -527,10 +531,14 @@ static int xlate_one(const struct snic_mgr_xlate_env *env,
 	if (info->tunnel_rx)
 		xl_action(&x, RTE_FLOW_ACTION_TYPE_VXLAN_DECAP, false);
 	for (unsigned i = 0; i < rule->n_actions; i++) {
+		/* past the capacity the actions are only counted (the reason
+		 * says how many the rule needs); a refusal then is still one */
 		if ((rc = act_one(&x, rule, &rule->actions[i], &tm, &outputs)))
-			return rc;
+			return x.overflow ? xl_check_room(&x) : rc;
 		jump |= rule->actions[i].type == SNIC_OF_ACT_GOTO_TABLE;
 	}
+	if ((rc = xl_check_room(&x)))
+		return rc;
 	if (out->n_actions == first_act + (info->tunnel_rx ? 1u : 0u) ||
 	    (!jump && !outputs)) {
 		/* no output and no goto: drop (a decap is pointless then) */
@@ -614,6 +622,8 @@ int snic_mgr_xlate_trap(const struct snic_mgr_xlate_env *env,
 	memset(info, 0, sizeof(*info));
 	xl_begin(&x, env, out, info, SNIC_MGR_HW_TRAP);
 	rc = xl_match(&x, rule);
+	if (!rc)
+		rc = xl_check_room(&x);
 	info->trappable = rc == 0;
 	if (rc)
 		return rc;

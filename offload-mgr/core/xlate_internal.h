@@ -23,18 +23,30 @@ struct xl {
 	unsigned deep;                   /**< tags pushed in front of a packet
 					      that may be tagged */
 	bool popped;                     /**< a tag was popped */
+	/* capacity: past the arrays of struct snic_mgr_hwrule, xl_item and
+	 * xl_action write into the spare below and set the sticky flag */
+	bool overflow;                   /**< an item or action did not fit */
+	unsigned want_items, want_actions;  /**< asked for, END included */
+	union snic_mgr_spec spare_spec[2];  /**< a spec and its mask */
+	union snic_mgr_conf spare_conf;
 };
 
 void xl_begin(struct xl *x, const struct snic_mgr_xlate_env *env,
 	      struct snic_mgr_hwrule *out, struct snic_mgr_xlate_info *info,
 	      enum snic_mgr_hw_kind kind);
 /** Append an item; with_spec: give it a zeroed spec and mask (returned is
- *  the spec; the mask is the next union slot). */
+ *  the spec; the mask is the next union slot).  When the rule is full it
+ *  sets x->overflow and returns scratch storage (never NULL with_spec). */
 void *xl_item(struct xl *x, enum rte_flow_item_type type, bool with_spec);
-/** Append an action; with_conf: give it a zeroed conf (returned). */
+/** Append an action; with_conf: give it a zeroed conf (returned).  When
+ *  the rule is full (one slot stays for END) it sets x->overflow and
+ *  returns scratch storage (never NULL with_conf). */
 void *xl_action(struct xl *x, enum rte_flow_action_type type, bool with_conf);
 /** Terminate items and actions. */
 void xl_end(struct xl *x);
+/** After an overflow: -ENOTSUP with the reason (what, how many, the
+ *  limit); else 0. */
+int xl_check_room(struct xl *x);
 /** Set info->reason; returns code. */
 int xl_fail(struct xl *x, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -39,9 +39,18 @@ void xl_begin(struct xl *x, const struct snic_mgr_xlate_env *env,
 void *xl_item(struct xl *x, enum rte_flow_item_type type, bool with_spec)
 {
 	struct snic_mgr_hwrule *r = x->r;
-	struct rte_flow_item *it = &r->items[r->n_items++];
+	struct rte_flow_item *it;
 	union snic_mgr_spec *s, *m;
 
+	x->want_items++;
+	/* one item slot stays for END; a spec takes two slots */
+	if (x->overflow || r->n_items + 1 >= SNIC_MGR_MAX_ITEMS ||
+	    (with_spec && r->n_spec + 2 > RTE_DIM(r->spec))) {
+		x->overflow = true;
+		memset(x->spare_spec, 0, sizeof(x->spare_spec));
+		return with_spec ? &x->spare_spec[0] : NULL;
+	}
+	it = &r->items[r->n_items++];
 	it->type = type;
 	if (!with_spec)
 		return NULL;
@@ -55,8 +64,17 @@ void *xl_item(struct xl *x, enum rte_flow_item_type type, bool with_spec)
 void *xl_action(struct xl *x, enum rte_flow_action_type type, bool with_conf)
 {
 	struct snic_mgr_hwrule *r = x->r;
-	struct rte_flow_action *a = &r->actions[r->n_actions++];
+	struct rte_flow_action *a;
 
+	x->want_actions++;
+	/* one action slot stays for END */
+	if (x->overflow || r->n_actions + 1 >= SNIC_MGR_MAX_HWACTS ||
+	    (with_conf && r->n_conf >= RTE_DIM(r->conf))) {
+		x->overflow = true;
+		memset(&x->spare_conf, 0, sizeof(x->spare_conf));
+		return with_conf ? &x->spare_conf : NULL;
+	}
+	a = &r->actions[r->n_actions++];
 	a->type = type;
 	if (!with_conf)
 		return NULL;
@@ -66,8 +84,22 @@ void *xl_action(struct xl *x, enum rte_flow_action_type type, bool with_conf)
 
 void xl_end(struct xl *x)
 {
+	/* xl_item and xl_action always leave a slot for END */
 	x->r->items[x->r->n_items++].type = RTE_FLOW_ITEM_TYPE_END;
 	x->r->actions[x->r->n_actions++].type = RTE_FLOW_ACTION_TYPE_END;
+}
+
+int xl_check_room(struct xl *x)
+{
+	if (!x->overflow)
+		return 0;
+	if (x->want_actions + 1 > SNIC_MGR_MAX_HWACTS)
+		return xl_fail(x, -ENOTSUP, "too many hardware actions (%u, the limit "
+			       "is %u): its actions expand to more rte_flow actions "
+			       "(COUNT and END included) than one rule holds",
+			       x->want_actions + 1, SNIC_MGR_MAX_HWACTS);
+	return xl_fail(x, -ENOTSUP, "too many hardware pattern items (%u, the "
+		       "limit is %u)", x->want_items + 1, SNIC_MGR_MAX_ITEMS);
 }
 
 /* The mask of the item whose spec is s. */

@@ -238,6 +238,7 @@ static int show(void *be, struct snic_mgr_ctl_reply *r)
 	json_object_set_new(cap, "rules_pending", json_integer(pending));
 	json_object_set_new(cap, "rules_failed", json_integer(failed));
 	json_object_set_new(cap, "hw_rules", json_integer(snic_mgr_hw_rules(d->mgr)));
+	json_object_set_new(cap, "hw_rules_stuck", json_integer(snic_mgr_hw_stuck(d->mgr)));
 	json_object_set_new(cap, "priority_levels",
 			    json_integer(snic_mgr_config(d->mgr)->priority_levels));
 	json_object_set_new(cap, "tables",

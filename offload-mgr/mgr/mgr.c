@@ -146,6 +146,11 @@ unsigned snic_mgr_hw_rules(const struct snic_mgr *m)
 	return snic_mgr_plan_hw_installed(m->plan);
 }
 
+unsigned snic_mgr_hw_stuck(const struct snic_mgr *m)
+{
+	return snic_mgr_plan_hw_stuck(m->plan);
+}
+
 /* "A.B.C.D" or "flow" (*flow set); ok. */
 static int ip_or_flow(const char *s, uint32_t *ip, bool *flow)
 {

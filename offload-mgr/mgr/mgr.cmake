@@ -7,6 +7,7 @@
 #                persistence across restarts, timeouts
 set(SNIC_MGR_DIR ${CMAKE_CURRENT_LIST_DIR})
 add_library(snic_mgr STATIC ${SNIC_MGR_DIR}/mgr.c ${SNIC_MGR_DIR}/mgr_rules.c
+  ${SNIC_MGR_DIR}/mgr_dump.c ${SNIC_MGR_DIR}/mgr_plan.c
   ${SNIC_MGR_DIR}/mgr_neigh.c)
 target_include_directories(snic_mgr PUBLIC ${SNIC_MGR_DIR})
 target_link_libraries(snic_mgr PUBLIC snic_mgr_core snic_mgr_store snic_mgr_swdp snic_ofrule)

@@ -4,7 +4,9 @@
  *
  *   mgr.c        life cycle, ports, tunnels, settings, loading the store,
  *                the planner's environment
- *   mgr_rules.c  the rule index, add/del/mod/replace, dump, timeouts
+ *   mgr_rules.c  the rule index, add/del/mod/replace, timeouts
+ *   mgr_dump.c   dump-flows, dump-hw, counts by state
+ *   mgr_plan.c   rules to the planner, sync, its failures (logged, retried)
  */
 #ifndef MGR_INTERNAL_H
 #define MGR_INTERNAL_H
@@ -23,6 +25,8 @@ struct mrule {
 	uint64_t hw_base_packets, hw_base_bytes;  /**< of hardware rules replaced */
 	uint64_t seen_packets;      /**< hw + sw total at the last check */
 	bool seen_valid;            /**< seen_packets came from a good read */
+	int plan_rc;                /**< 0, or why the planner does not have it
+					 (snic_mgr_plan_add; retried by tick) */
 	struct mrule *id_next, *key_next;  /**< hash chains */
 };
 
@@ -80,14 +84,42 @@ void mgr_rules_fini(struct snic_mgr *m);
 /** Add a rule from the store (no store write, planned at the next sync). */
 int mgr_rule_load(struct snic_mgr *m, const struct snic_mgr_store_rule *sr,
 		  struct snic_mgr_err *err);
-int mgr_sync(struct snic_mgr *m);
 /** The environment changed: planner and software datapath. */
 void mgr_env_changed(struct snic_mgr *m);
 /** A next hop changed: the rules with tunnel outputs, and the caches. */
 void mgr_neigh_changed(struct snic_mgr *m);
+/** Every rule, for filters (the caller frees the array; NULL: no memory). */
+struct mrule **mgr_all_rules(const struct snic_mgr *m, size_t *n);
+/** Does filter f select r?  (ovs-ofctl: non-strict = the filter's fields
+ *  are a subset of the rule's; strict = same priority and match) */
+bool mgr_selects(const struct snic_of_rule *f, const struct mrule *r, bool strict);
+/** Hardware counters of r now (0 with *error set when unknown). */
+void mgr_hw_counts(struct snic_mgr *m, const struct mrule *r, uint64_t *pk,
+		   uint64_t *by, char *error, size_t len);
+/** Software counters of r: kept + the datapath's. */
+void mgr_sw_counts(struct snic_mgr *m, const struct mrule *r, uint64_t *pk,
+		   uint64_t *by);
 /** Put r into the software datapath (log on refusal). */
 void mgr_sw_add(struct snic_mgr *m, const struct mrule *r);
 /** Take r out, keeping its counts in r. */
 void mgr_sw_del(struct snic_mgr *m, struct mrule *r);
+
+/* mgr_plan.c */
+/** The old version of a removed or changed rule (to name it in a log). */
+struct mgr_gone {
+	uint64_t id, plan_id;
+	char *text;                 /**< malloc'd, may be NULL */
+};
+/** Log the ones whose hardware rules could not be destroyed; frees g. */
+void mgr_report_stuck(struct snic_mgr *m, struct mgr_gone *g, size_t n);
+/** Tick: retry failed destroys and rules the planner could not take. */
+void mgr_tick_retry(struct snic_mgr *m);
+/** Re-plan and apply; a hardware failure is logged.  @return as
+ *  snic_mgr_plan_sync(). */
+int mgr_sync(struct snic_mgr *m);
+/** Give r to the planner (r->plan_rc says how it went; logged). */
+int mgr_plan_rule(struct snic_mgr *m, struct mrule *r);
+/** Why r is not in the planner, in buf; NULL when it is. */
+const char *mgr_unplanned(const struct mrule *r, char *buf, size_t len);
 
 #endif /* MGR_INTERNAL_H */

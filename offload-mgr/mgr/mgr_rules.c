@@ -126,7 +126,7 @@ void mgr_rules_fini(struct snic_mgr *m)
 }
 
 /* Every rule, for filters (the caller frees the array). */
-static struct mrule **all_rules(const struct snic_mgr *m, size_t *n)
+struct mrule **mgr_all_rules(const struct snic_mgr *m, size_t *n)
 {
 	struct mrule **v = malloc((m->n_rules ? m->n_rules : 1) * sizeof(*v));
 	size_t k = 0;
@@ -165,7 +165,7 @@ void mgr_sw_del(struct snic_mgr *m, struct mrule *r)
 }
 
 /* Software counters of r: kept + the datapath's. */
-static void sw_counts(struct snic_mgr *m, const struct mrule *r, uint64_t *pk,
+void mgr_sw_counts(struct snic_mgr *m, const struct mrule *r, uint64_t *pk,
 		      uint64_t *by)
 {
 	struct snic_mgr_swdp_rule_stats st = { 0, 0 };
@@ -247,13 +247,6 @@ int mgr_rule_load(struct snic_mgr *m, const struct snic_mgr_store_rule *sr,
 	return 0;
 }
 
-int mgr_sync(struct snic_mgr *m)
-{
-	struct snic_mgr_sync_stats st;
-
-	return snic_mgr_plan_sync(m->plan, &st);
-}
-
 /* ---- staged changes of one request ---- */
 
 enum op_kind { OP_ADD, OP_DEL, OP_MOD };
@@ -329,7 +322,7 @@ static int batch_store(struct snic_mgr *m, struct batch *b, struct snic_mgr_err 
 }
 
 /* Hardware counters of r now (0 with *error set when unknown). */
-static void hw_counts(struct snic_mgr *m, const struct mrule *r, uint64_t *pk,
+void mgr_hw_counts(struct snic_mgr *m, const struct mrule *r, uint64_t *pk,
 		      uint64_t *by, char *error, size_t len)
 {
 	int rc = snic_mgr_plan_hw_counters(m->plan, r->plan_id, pk, by, error, len);
@@ -349,20 +342,28 @@ static void hw_counts(struct snic_mgr *m, const struct mrule *r, uint64_t *pk,
 /* Apply a stored batch to memory and the planner, then sync. */
 static void batch_apply(struct snic_mgr *m, struct batch *b)
 {
+	/* the old versions, to name them if their hardware stays */
+	struct mgr_gone *g = calloc(b->n ? b->n : 1, sizeof(*g));
+	size_t n_g = 0;
+
 	for (size_t i = 0; i < b->n; i++) {
 		struct op *o = &b->v[i];
 		struct mrule *r = o->r;
 
+		if (g && o->kind != OP_ADD && !r->plan_rc) {
+			g[n_g].id = r->id;
+			g[n_g].plan_id = r->plan_id;
+			g[n_g++].text = strdup(r->text);
+		}
 		switch (o->kind) {
 		case OP_ADD:
 			link_rule(m, r);
-			if (snic_mgr_plan_add(m->plan, r->plan_id, &r->of))
-				fprintf(stderr, "snic-offloadd: rule %llu not planned (out "
-					"of memory)\n", (unsigned long long)r->id);
+			mgr_plan_rule(m, r);
 			mgr_sw_add(m, r);
 			break;
 		case OP_DEL:
-			snic_mgr_plan_del(m->plan, r->plan_id);
+			if (!r->plan_rc)
+				snic_mgr_plan_del(m->plan, r->plan_id);
 			mgr_sw_del(m, r);
 			unlink_rule(m, r);
 			free_rule(r);
@@ -373,10 +374,11 @@ static void batch_apply(struct snic_mgr *m, struct batch *b)
 			char *text;
 
 			/* keep the counts of the hardware rules going away */
-			hw_counts(m, r, &pk, &by, e, sizeof(e));
+			mgr_hw_counts(m, r, &pk, &by, e, sizeof(e));
 			r->hw_base_packets = pk;
 			r->hw_base_bytes = by;
-			snic_mgr_plan_del(m->plan, r->plan_id);
+			if (!r->plan_rc)
+				snic_mgr_plan_del(m->plan, r->plan_id);
 			mgr_sw_del(m, r);
 			unlink_rule(m, r);
 			memcpy(r->of.actions, o->of.actions, sizeof(r->of.actions));
@@ -391,13 +393,15 @@ static void batch_apply(struct snic_mgr *m, struct batch *b)
 			}
 			r->plan_id = m->next_plan_id++;
 			link_rule(m, r);
-			snic_mgr_plan_add(m->plan, r->plan_id, &r->of);
+			mgr_plan_rule(m, r);
 			mgr_sw_add(m, r);
 			break;
 		}
 		}
 	}
 	mgr_sync(m);
+	if (g)
+		mgr_report_stuck(m, g, n_g);
 }
 
 /* Parse texts (ADD mode) into rules[]; err names the bad one. */
@@ -550,7 +554,7 @@ int snic_mgr_add_flows(struct snic_mgr *m, const char *const *texts, size_t n,
 
 /* Does filter select r?  (ovs-ofctl: non-strict = the filter's fields are
  * a subset of the rule's; strict = same priority and match) */
-static bool selects(const struct snic_of_rule *f, const struct mrule *r, bool strict)
+bool mgr_selects(const struct snic_of_rule *f, const struct mrule *r, bool strict)
 {
 	const struct snic_of_rule *o = &r->of;
 
@@ -585,10 +589,10 @@ int snic_mgr_del_flows(struct snic_mgr *m, const char *match, bool strict,
 	if (snic_of_rule_parse(match ? match : "", strict ? SNIC_OF_MODE_MATCH_STRICT :
 			       SNIC_OF_MODE_MATCH, &m->of_ports, &f, &oe))
 		return mgr_fail(err, oe.code, -1, "%s", oe.msg);
-	if (!(all = all_rules(m, &n)))
+	if (!(all = mgr_all_rules(m, &n)))
 		return mgr_fail(err, -ENOMEM, -1, "out of memory");
 	for (size_t i = 0; i < n; i++)
-		if (selects(&f, all[i], strict) && batch_push(&b, OP_DEL, all[i], NULL)) {
+		if (mgr_selects(&f, all[i], strict) && batch_push(&b, OP_DEL, all[i], NULL)) {
 			free(all);
 			batch_free(&b, false);
 			return mgr_fail(err, -ENOMEM, -1, "out of memory");
@@ -616,7 +620,7 @@ int snic_mgr_mod_flows(struct snic_mgr *m, const char *const *texts, size_t n,
 	*modified = 0;
 	if ((rc = parse_all(m, texts, n, &v, err)))
 		return rc;
-	if (!(all = all_rules(m, &na))) {
+	if (!(all = mgr_all_rules(m, &na))) {
 		free(v);
 		return mgr_fail(err, -ENOMEM, -1, "out of memory");
 	}
@@ -626,7 +630,7 @@ int snic_mgr_mod_flows(struct snic_mgr *m, const char *const *texts, size_t n,
 		f.cookie_mask = 0;
 		f.out_port = SNIC_OF_PORT_ANY;
 		for (size_t k = 0; k < na; k++)
-			if (selects(&f, all[k], strict) &&
+			if (mgr_selects(&f, all[k], strict) &&
 			    batch_push(&b, OP_MOD, all[k], &v[i])) {
 				rc = mgr_fail(err, -ENOMEM, -1, "out of memory");
 				goto out;
@@ -660,7 +664,7 @@ int snic_mgr_replace_flows(struct snic_mgr *m, const char *const *texts, size_t 
 	struct snic_of_rule *v = NULL;
 	struct batch b = { 0 };
 	struct mrule **all = NULL;
-	bool *keep = NULL;
+	bool *keep = NULL, *superseded = NULL;
 	uint64_t id = m->next_id;
 	size_t na = 0;
 	int rc;
@@ -668,15 +672,20 @@ int snic_mgr_replace_flows(struct snic_mgr *m, const char *const *texts, size_t 
 	*added = *deleted = *modified = 0;
 	if ((rc = parse_all(m, texts, n, &v, err)))
 		return rc;
-	all = all_rules(m, &na);
+	all = mgr_all_rules(m, &na);
 	keep = calloc(na ? na : 1, sizeof(*keep));
-	if (!all || !keep || (rc = grow(m, (m->n_rules + n) * 2))) {
+	superseded = malloc((n ? n : 1) * sizeof(*superseded));
+	if (!all || !keep || !superseded || (rc = grow(m, (m->n_rules + n) * 2)) ||
+	    find_superseded(v, n, superseded)) {
 		rc = mgr_fail(err, -ENOMEM, -1, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct mrule *old = find_key(m, &v[i]), *r;
+		struct mrule *old, *r;
 
+		if (superseded[i])
+			continue;       /* as add-flows: the later one wins */
+		old = find_key(m, &v[i]);
 		if (old) {
 			for (size_t k = 0; k < na; k++)
 				keep[k] |= all[k] == old;
@@ -711,6 +720,7 @@ nomem:
 out:
 	if (rc)
 		*added = *deleted = *modified = 0;
+	free(superseded);
 	free(keep);
 	free(all);
 	free(v);
@@ -730,107 +740,6 @@ int snic_mgr_canonical(struct snic_mgr *m, const char *text, char **out,
 	return *out ? 0 : mgr_fail(err, -ENOMEM, -1, "out of memory");
 }
 
-/* ---- dumps ---- */
-
-static int by_order(const void *a, const void *b)
-{
-	const struct mrule *x = *(const struct mrule *const *)a;
-	const struct mrule *y = *(const struct mrule *const *)b;
-
-	if (x->of.table != y->of.table)
-		return x->of.table < y->of.table ? -1 : 1;
-	if (x->of.priority != y->of.priority)
-		return x->of.priority > y->of.priority ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-int snic_mgr_dump_flows(struct snic_mgr *m, const char *match, int table,
-			int (*fn)(void *arg, const struct snic_mgr_flow_view *v),
-			void *arg, struct snic_mgr_err *err)
-{
-	struct snic_of_rule f;
-	struct snic_of_error oe;
-	struct mrule **all;
-	uint64_t now = mgr_now(m);
-	size_t n = 0;
-	int rc = 0;
-
-	if (snic_of_rule_parse(match ? match : "", SNIC_OF_MODE_MATCH, &m->of_ports, &f, &oe))
-		return mgr_fail(err, oe.code, -1, "%s", oe.msg);
-	if (table >= 0)
-		f.table = (uint8_t)table;
-	if (!(all = all_rules(m, &n)))
-		return mgr_fail(err, -ENOMEM, -1, "out of memory");
-	if (n)
-		qsort(all, n, sizeof(*all), by_order);
-	for (size_t i = 0; i < n && !rc; i++) {
-		struct mrule *r = all[i];
-		struct snic_mgr_rule_info info;
-		struct snic_mgr_flow_view v = { 0 };
-		char herr[256];
-
-		if (!selects(&f, r, false))
-			continue;
-		snic_mgr_plan_get(m->plan, r->plan_id, &info);
-		hw_counts(m, r, &v.hw_packets, &v.hw_bytes, herr, sizeof(herr));
-		v.id = r->id;
-		v.text = r->text;
-		v.rule = &r->of;
-		v.state = info.state;
-		v.reason = info.reason;
-		v.hw_error = herr[0] ? herr : NULL;
-		sw_counts(m, r, &v.sw_packets, &v.sw_bytes);
-		v.age_s = (double)(now - r->created_ms) / 1000.0;
-		v.idle_s = (double)(now - r->used_ms) / 1000.0;
-		v.n_hw = info.n_hw;
-		rc = fn(arg, &v);
-	}
-	free(all);
-	return rc;
-}
-
-int snic_mgr_dump_hw(struct snic_mgr *m,
-		     int (*fn)(void *arg, uint64_t id, const char *testpmd), void *arg)
-{
-	static char buf[SNIC_MGR_MAX_VARIANTS * 4096 + 4096];
-	struct mrule **all;
-	size_t n = 0;
-	int rc = 0;
-
-	if (!(all = all_rules(m, &n)))
-		return -ENOMEM;
-	if (n)
-		qsort(all, n, sizeof(*all), by_order);
-	for (size_t i = 0; i < n && !rc; i++) {
-		struct snic_mgr_rule_info info;
-
-		if (snic_mgr_plan_get(m->plan, all[i]->plan_id, &info) ||
-		    (!info.n_hw && !info.trapped))
-			continue;
-		if (snic_mgr_plan_hw_text(m->plan, all[i]->plan_id, buf, sizeof(buf)) == 0)
-			rc = fn(arg, all[i]->id, buf);
-	}
-	free(all);
-	return rc;
-}
-
-void snic_mgr_counts(const struct snic_mgr *m, unsigned *hw, unsigned *sw,
-		     unsigned *pending, unsigned *failed)
-{
-	*hw = *sw = *pending = *failed = 0;
-	for (size_t i = 0; i < m->hsize; i++)
-		for (struct mrule *r = m->by_id[i]; r; r = r->id_next) {
-			struct snic_mgr_rule_info info;
-
-			if (snic_mgr_plan_get(m->plan, r->plan_id, &info))
-				continue;
-			*hw += info.state == SNIC_MGR_HW;
-			*sw += info.state == SNIC_MGR_SW;
-			*pending += info.state == SNIC_MGR_PENDING;
-			*failed += info.state == SNIC_MGR_FAILED;
-		}
-}
-
 /* ---- timeouts ---- */
 
 unsigned snic_mgr_tick(struct snic_mgr *m)
@@ -841,6 +750,7 @@ unsigned snic_mgr_tick(struct snic_mgr *m)
 		mgr_neigh_changed(m);
 		mgr_sync(m);
 	}
+	mgr_tick_retry(m);
 	struct batch b = { 0 };
 	struct snic_mgr_err err;
 	unsigned removed = 0;
@@ -856,7 +766,7 @@ unsigned snic_mgr_tick(struct snic_mgr *m)
 				uint64_t pk, by;
 				char e[256];
 
-				hw_counts(m, r, &pk, &by, e, sizeof(e));
+				mgr_hw_counts(m, r, &pk, &by, e, sizeof(e));
 				if (e[0]) {
 					/* unknown: never idle on a failed read */
 					r->seen_valid = false;
@@ -864,7 +774,7 @@ unsigned snic_mgr_tick(struct snic_mgr *m)
 					uint64_t sp, sb;
 					uint64_t total;
 
-					sw_counts(m, r, &sp, &sb);
+					mgr_sw_counts(m, r, &sp, &sb);
 					total = pk + sp;
 
 					if (!r->seen_valid || total != r->seen_packets)

@@ -154,6 +154,9 @@ const struct snic_mgr_config *snic_mgr_config(const struct snic_mgr *m);
 /** Hardware rules installed now (every kind: rules, exclusions, traps,
  *  guards, the root catch-all, table-miss drops). */
 unsigned snic_mgr_hw_rules(const struct snic_mgr *m);
+/** Hardware rules of removed or changed rules whose destroy failed: they
+ *  may still forward; snic_mgr_tick() retries them (and logs). */
+unsigned snic_mgr_hw_stuck(const struct snic_mgr *m);
 
 /**
  * Run frames the NIC handed over (on the representor of the port they
@@ -180,7 +183,9 @@ void snic_mgr_sw_stats(const struct snic_mgr *m, struct snic_mgr_swdp_stats *st)
 /**
  * Periodic work: expire hard and idle timeouts (idleness from hardware +
  * software counters; a failed or stale counter read never makes a rule
- * idle), re-plan what changed.  Call about once a second.
+ * idle), retry hardware destroys that failed and rules the planner could
+ * not take (out of memory: dump-flows shows them failed, "not planned"),
+ * re-plan what changed.  Call about once a second.
  * @return rules removed.
  */
 unsigned snic_mgr_tick(struct snic_mgr *m);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "mgr_internal.h"
 #include "pkt_frames.h"
 #include "snic_mgr.h"
 #include "test_nic.h"
@@ -37,6 +38,38 @@ static int tx(void *arg, uint16_t port, const uint8_t *f, uint32_t len)
 	n_tx++;
 	return 0;
 }
+
+/* the hardware: test_nic.h's, with a probe after every create and destroy
+ * and injected destroy failures */
+static void (*probe_fn)(void);
+static unsigned fail_destroys;
+
+static int probed_create(void *arg, const struct snic_mgr_hwrule *r, void **h,
+			 struct rte_flow_error *e)
+{
+	int rc = hw.create(arg, r, h, e);
+
+	if (!rc && probe_fn)
+		probe_fn();
+	return rc;
+}
+
+static int probed_destroy(void *arg, void *h, struct rte_flow_error *e)
+{
+	int rc;
+
+	if (fail_destroys) {
+		fail_destroys--;
+		e->message = "injected destroy failure";
+		return -EIO;
+	}
+	rc = hw.destroy(arg, h, e);
+	if (!rc && probe_fn)
+		probe_fn();
+	return rc;
+}
+
+static const struct snic_mgr_hw_ops probed_hw = { probed_create, probed_destroy, hw_query };
 
 static void start(void)
 {
@@ -398,6 +431,160 @@ static void test_timeouts(void)
 	SNIC_CHECK(dump("in_port=vf2").n == 0, "idle for 3 s of good reads: removed");
 }
 
+/* A rule whose actions expand past a hardware rule's room runs in software
+ * (it overflowed the translation's arrays before). */
+static void test_too_many_actions(void)
+{
+	char text[1024] = "priority=660,in_port=vf2,actions=";
+	const char *r[] = { text };
+	struct snic_mgr_swdp_result res;
+	struct snic_mgr_swdp_pkt pk;
+	struct snic_mgr_err err;
+	uint64_t n;
+	struct seen s;
+	struct tf t;
+
+	for (int i = 0; i < 15; i++)
+		strcat(text, "push_vlan:0x8100,strip_vlan,");
+	strcat(text, "output:vf1");
+	add(r, 1);
+	s = dump("in_port=vf2");
+	SNIC_CHECK(s.n == 1 && s.state[0] == SNIC_MGR_SW &&
+		   strstr(s.reason[0], "too many hardware actions (63, the limit is 48)"),
+		   "in software, saying why: %s", s.reason[0]);
+	SNIC_CHECK(went(VF(2), 0x0a000002, SNIC_FW_TX_REP, VF(2)), "the NIC traps its packets");
+	frame(&t, 0x0a000002);
+	pk.in_ofport = snic_mgr_ofport_of_dpdk(mgr, 3);
+	pk.frame = tf_data(&t);
+	pk.len = t.len;
+	SNIC_REQUIRE(snic_mgr_sw_process(mgr, &pk, 1, &res) == 1, "sw process");
+	SNIC_CHECK(res.n_out == 1 && res.out[0].dpdk_port == 2 && res.out[0].len == t.len,
+		   "software sends it to vf1 as it came (n_out %u)", res.n_out);
+	SNIC_CHECK(snic_mgr_del_flows(mgr, "in_port=vf2", false, &n, &err) == 0 && n == 1,
+		   "delete it: %s", err.msg);
+}
+
+static unsigned misrouted;
+
+/* From vf2 to 10.0.0.1: rule A's or software's, never B's vf0. */
+static void probe_a(void)
+{
+	const struct snic_fw_memhal_frame *f = send_from(VF(2), 0x0a000001);
+
+	misrouted += f && f->q == SNIC_FW_TX_VPORT && f->vport == VF(0);
+}
+
+/* mod-flows and add-flows of an existing identity over an overlapping
+ * lower hardware rule: no moment where A's traffic reaches B. */
+static void test_change_in_place(void)
+{
+	const char *ab[] = { "priority=650,in_port=vf2,ip,nw_dst=10.0.0.1,actions=output:vf1",
+			     "priority=640,in_port=vf2,ip,actions=output:vf0" };
+	const char *mod[] = { "priority=650,in_port=vf2,ip,nw_dst=10.0.0.1,actions=output:vf3" };
+	const char *again[] = { "priority=650,in_port=vf2,ip,nw_dst=10.0.0.1,actions=output:vf1" };
+	struct snic_mgr_err err;
+	uint64_t n;
+	struct seen s;
+
+	add(ab, 2);
+	s = dump("in_port=vf2");
+	SNIC_CHECK(s.n == 2 && s.state[0] == SNIC_MGR_HW && s.state[1] == SNIC_MGR_HW,
+		   "A and B in hardware");
+	misrouted = 0;
+	probe_fn = probe_a;
+	SNIC_CHECK(snic_mgr_mod_flows(mgr, mod, 1, true, &n, &err) == 0 && n == 1,
+		   "mod-flows A: %s", err.msg);
+	SNIC_CHECK_EQ(misrouted, 0, "during mod-flows A's packets never went to B's vf0");
+	add(again, 1);
+	SNIC_CHECK_EQ(misrouted, 0, "during add-flows replacing A neither");
+	probe_fn = NULL;
+	SNIC_CHECK(went(VF(2), 0x0a000001, SNIC_FW_TX_VPORT, VF(1)), "A's packets to vf1 now");
+	SNIC_CHECK(snic_mgr_del_flows(mgr, "in_port=vf2", false, &n, &err) == 0 && n == 2,
+		   "delete them: %s", err.msg);
+}
+
+/* Hardware destroys that fail on del-flows: reported, retried by tick.
+ * (Every destroy of that sync fails: on this board a removal also moves
+ * the other rules' levels, and the old versions go too.) */
+static void test_failed_destroy(void)
+{
+	const char *r[] = { "priority=670,in_port=vf2,actions=output:vf1" };
+	struct snic_mgr_err err;
+	unsigned stuck;
+	uint64_t n;
+
+	add(r, 1);
+	fail_destroys = 1000;
+	SNIC_CHECK(snic_mgr_del_flows(mgr, "in_port=vf2", false, &n, &err) == 0 && n == 1,
+		   "del-flows: %s", err.msg);
+	stuck = snic_mgr_hw_stuck(mgr);
+	SNIC_CHECK(stuck >= 1, "its hardware rule is stuck (for show): %u", stuck);
+	SNIC_CHECK(went(VF(2), 0x0a000002, SNIC_FW_TX_VPORT, VF(1)),
+		   "it still forwards meanwhile");
+	snic_mgr_tick(mgr);
+	SNIC_CHECK_EQ(snic_mgr_hw_stuck(mgr), stuck, "a failed retry keeps them");
+	fail_destroys = 0;
+	snic_mgr_tick(mgr);
+	SNIC_CHECK_EQ(snic_mgr_hw_stuck(mgr), 0, "a good retry removes them");
+	SNIC_CHECK(went(VF(2), 0x0a000002, SNIC_FW_TX_REP, VF(2)), "its packets miss now");
+}
+
+/* The planner refuses a rule (out of memory; here its planner id is taken):
+ * the rule shows as failed, "not planned", and tick plans it later. */
+static void test_not_planned(void)
+{
+	const char *r[] = { "priority=680,in_port=vf2,actions=output:vf3" };
+	struct snic_of_rule rogue;
+	struct snic_of_error oe;
+	struct snic_mgr_err err;
+	uint64_t taken = mgr->next_plan_id, n;
+	unsigned hw_n, sw_n, pe_n, fa_n;
+	struct seen s;
+
+	SNIC_REQUIRE(snic_of_rule_parse("priority=1,in_port=vf3,actions=drop", SNIC_OF_MODE_ADD,
+					&of_ports, &rogue, &oe) == 0, "rogue: %s", oe.msg);
+	SNIC_REQUIRE(snic_mgr_plan_add(mgr->plan, taken, &rogue) == 0, "take the id");
+	mgr_sync(mgr);
+	add(r, 1);
+	s = dump("in_port=vf2");
+	SNIC_CHECK(s.n == 1 && s.state[0] == SNIC_MGR_FAILED && strstr(s.reason[0], "not planned"),
+		   "dump-flows: failed, not planned (%s: %s)", snic_mgr_state_name(s.state[0]),
+		   s.reason[0]);
+	snic_mgr_counts(mgr, &hw_n, &sw_n, &pe_n, &fa_n);
+	SNIC_CHECK_EQ(fa_n, 1, "show counts it failed");
+	snic_mgr_plan_del(mgr->plan, taken);
+	mgr_sync(mgr);
+	snic_mgr_tick(mgr);
+	s = dump("in_port=vf2");
+	SNIC_CHECK(s.n == 1 && s.state[0] == SNIC_MGR_HW, "tick planned it: %s (%s)",
+		   snic_mgr_state_name(s.state[0]), s.reason[0]);
+	SNIC_CHECK(went(VF(2), 0x0a000002, SNIC_FW_TX_VPORT, VF(3)), "and the NIC forwards it");
+	SNIC_CHECK(snic_mgr_del_flows(mgr, "in_port=vf2", false, &n, &err) == 0 && n == 1,
+		   "delete it: %s", err.msg);
+}
+
+/* replace-flows with two rules of one identity: the later wins, as in
+ * add-flows (one rule, not two). */
+static void test_replace_duplicates(void)
+{
+	const char *r[] = { "priority=690,in_port=vf2,actions=output:vf1",
+			    "priority=690,in_port=vf2,actions=output:vf3" };
+	struct snic_mgr_err err = { 0 };
+	uint64_t a, d, mo;
+	struct seen s;
+
+	SNIC_CHECK(snic_mgr_replace_flows(mgr, r, 2, &a, &d, &mo, &err) == 0 && a == 1 &&
+		   mo == 0, "replace: +%llu ~%llu (%s)", (unsigned long long)a,
+		   (unsigned long long)mo, err.msg);
+	s = dump(NULL);
+	SNIC_CHECK(s.n == 1 && strstr(s.text[0], "output:vf3"), "one rule, the later: %u, %s",
+		   s.n, s.text[0]);
+	SNIC_CHECK(snic_mgr_replace_flows(mgr, r, 2, &a, &d, &mo, &err) == 0 && a == 0 &&
+		   d == 0 && mo == 0, "again: nothing changes (+%llu -%llu ~%llu)",
+		   (unsigned long long)a, (unsigned long long)d, (unsigned long long)mo);
+	SNIC_CHECK_EQ(dump(NULL).n, 1, "still one rule");
+}
+
 int main(void)
 {
 	static const uint16_t vf_ports[] = { 1, 2, 3, 4 };
@@ -407,7 +594,7 @@ int main(void)
 	snprintf(db, sizeof(db), "%s/state.db", dir);
 	test_nic_up();
 	cfg = (struct snic_mgr_config){
-		.hw = &hw, .proxy_port = 0, .uplink_port = 0,
+		.hw = &probed_hw, .proxy_port = 0, .uplink_port = 0,
 		.uplink_mac = { 0x02, 0xaa, 0, 0, 1, 0 },
 		.priority_levels = snic_flow_get_caps(ctx)->priority_levels,
 		.max_group = snic_flow_get_caps(ctx)->max_table_level,
@@ -422,6 +609,11 @@ int main(void)
 	test_software();
 	test_arp();
 	test_timeouts();
+	test_too_many_actions();
+	test_change_in_place();
+	test_failed_destroy();
+	test_not_planned();
+	test_replace_duplicates();
 	snic_mgr_destroy(mgr);
 	test_nic_down();
 	{

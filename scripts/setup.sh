@@ -26,7 +26,7 @@ PACKAGES=(
   rdma-core libibverbs-dev ibverbs-providers
   libsqlite3-dev sqlite3 libjansson-dev
   libpcap-dev tshark tcpdump iperf3
-  iproute2 iputils-ping libmnl-dev
+  iproute2 iputils-ping libmnl-dev libxml2-dev
   openvswitch-switch
   openvswitch-common              # ovs-ofctl: the oracle of test_ofrule_ovs
   python3 dpkg-dev procps psmisc

@@ -15,6 +15,16 @@
  *   - drains the NIC's event ring;
  *   - sleeps until the NIC has something for it, or until one queue has rx.
  *
+ * Two kinds of attachment (snic_chan.h): the data host's
+ * (snic_drv_chan_open(): one at a time - the net_snic PMD), with the queues
+ * and the event ring, and command-only ones (snic_drv_chan_open_cmd(): up to
+ * SNIC_CHAN_MAX_CMD_HOSTS at once besides the data host - snic-sriov and
+ * other tools that configure the NIC while a DPDK application holds the
+ * queues, or while nobody does).  A command-only channel has no queues and
+ * no event ring: n_queues() is 0, rx/tx bursts and events() return 0,
+ * rxq_irq_* return -EINVAL, wait() and irq_arm() only report the NIC
+ * leaving; commands, the statistics and close work as on a data channel.
+ *
  * Trust.  Nothing the NIC writes is trusted.  The geometry of the shared
  * memory is validated once at open (magic, version, sizes, offsets in range,
  * aligned and not overlapping, the queue -> vport map) and then kept in
@@ -77,8 +87,8 @@
  * timeout.
  *
  * Thread safety:
- *   - snic_drv_chan_open()/close(): close must not overlap any other call on
- *     the channel;
+ *   - snic_drv_chan_open()/open_cmd()/close(): close must not overlap any
+ *     other call on the channel;
  *   - commands (cmd, exec): thread-safe; up to SNIC_CHAN_CMD_SLOTS commands
  *     are in flight at once, further callers wait for a free slot (within
  *     their own timeout).  A struct snic_fwc is per thread (see snic_fwc.h);
@@ -166,8 +176,9 @@ struct snic_drv_chan_stats {
  *   -EPROTOTYPE    the socket is not SOCK_SEQPACKET (not a device channel)
  *   -EACCES etc.   connect()'s errno, with the path
  *   -ENAMETOOLONG  the path does not fit a sockaddr_un
- *   -EBUSY         another host is attached (the NIC's message, e.g. "snic-sim
- *                  at /run/x.sock: another host is attached (pid 123)")
+ *   -EBUSY         another data host is attached (the NIC's message, e.g.
+ *                  "snic-sim at /run/x.sock: another host is attached (pid
+ *                  123)"); command-only hosts do not count
  *   -EPROTONOSUPPORT the NIC speaks another channel version
  *   -ENOMEM        the NIC could not create the memory, or this side could
  *                  not allocate/map
@@ -179,6 +190,27 @@ struct snic_drv_chan_stats {
  */
 int snic_drv_chan_open(const char *socket_path, struct snic_drv_chan **out,
 		       char *err, size_t errlen);
+
+/**
+ * Attach to the NIC at socket_path for commands only (hello flag
+ * SNIC_CHAN_HELLO_CMD_ONLY): the NIC hands over a small memory of its own
+ * for this attachment (the header and the command slots), a doorbell and an
+ * interrupt eventfd, and no queues.  Commands execute as the PF, exactly as
+ * the data host's.  Works with or without a data host attached; the data
+ * host is not disturbed.  snic_drv_chan_close() detaches and frees the
+ * place.
+ *
+ * @return 0 with *out set, or the errors of snic_drv_chan_open(), with:
+ *   -EBUSY         SNIC_CHAN_MAX_CMD_HOSTS command-only hosts are attached
+ *                  (the NIC's message, e.g. "snic-sim at /run/x.sock: 4
+ *                  command-only hosts are attached (pids 12 34 56 78)")
+ *   -EPROTONOSUPPORT the NIC speaks another channel version (a version 2
+ *                  NIC has no command-only attachments), or refused the
+ *                  hello's flags
+ *   -EPROTO        also: the NIC handed over queues or an event ring
+ */
+int snic_drv_chan_open_cmd(const char *socket_path, struct snic_drv_chan **out,
+			   char *err, size_t errlen);
 
 /** Detach: unmap, close the descriptors and the socket (the NIC sees the
  *  close and forgets the memory).  NULL is a no-op. */
@@ -242,7 +274,7 @@ int snic_drv_chan_events(struct snic_drv_chan *c, struct snic_ifc_event *ev,
 
 /* ---- queues ---- */
 
-/** Number of representor queues (uplinks + PF + VFs). */
+/** Number of representor queues (uplinks + PF + VFs); 0 command-only. */
 uint32_t snic_drv_chan_n_queues(const struct snic_drv_chan *c);
 /** VFs of the board. */
 uint32_t snic_drv_chan_n_vfs(const struct snic_drv_chan *c);

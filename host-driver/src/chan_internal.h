@@ -50,6 +50,8 @@ struct snic_drv_chan {
 	int doorbell_fd;
 	int irq_fd;
 	int local_fd;               /* eventfd: wakes the poller in-process */
+	bool cmd_only;              /* command-only attachment: no queues,
+	                               no event ring (evq NULL) */
 
 	uint8_t *base;              /* the mapping */
 	size_t map_size;

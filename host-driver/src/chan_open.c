@@ -175,11 +175,11 @@ static int recv_nic_msg(int sock, const char *path, const char *what, void *buf,
  * Send the hello and receive the welcome with its descriptors.  Returns 0
  * with fds[0..2] (memfd, doorbell, irq) and *mem_size, or an error.
  */
-static int handshake(int sock, const char *path, int fds[3], uint64_t *mem_size,
-		     char *err, size_t errlen)
+static int handshake(int sock, const char *path, uint32_t flags, int fds[3],
+		     uint64_t *mem_size, char *err, size_t errlen)
 {
 	struct snic_chan_hello hello = {
-		.magic = SNIC_CHAN_MAGIC, .version = SNIC_CHAN_VERSION,
+		.magic = SNIC_CHAN_MAGIC, .version = SNIC_CHAN_VERSION, .flags = flags,
 	};
 	struct snic_chan_welcome w;
 	struct nic_msg m;
@@ -216,6 +216,10 @@ static int handshake(int sock, const char *path, int fds[3], uint64_t *mem_size,
 		return fail(err, errlen, -EPROTONOSUPPORT,
 			    "snic-sim at %s speaks device-channel version %u, this driver version %u%s%s",
 			    path, w.version, SNIC_CHAN_VERSION, text[0] ? ": " : "", text);
+	case SNIC_CHAN_BAD_FLAGS:
+		return fail(err, errlen, -EPROTONOSUPPORT,
+			    "snic-sim at %s does not do the attachment asked for (hello flags 0x%x)%s%s",
+			    path, flags, text[0] ? ": " : "", text);
 	case SNIC_CHAN_NOMEM:
 		return fail(err, errlen, -ENOMEM,
 			    "snic-sim at %s could not create the shared memory%s%s",
@@ -302,9 +306,10 @@ struct region {
  * the first problem, naming the field.
  */
 static int validate_header(const struct snic_chan_shm *h, uint64_t size,
-			   char *why, size_t len)
+			   bool cmd_only, char *why, size_t len)
 {
 	struct region r[5];
+	int n_r = cmd_only ? 2 : 5;
 	uint64_t n_up;
 	int16_t seen[SNIC_CHAN_MAX_QUEUES];
 
@@ -327,11 +332,15 @@ static int validate_header(const struct snic_chan_shm *h, uint64_t size,
 	if (h->n_vfs > SNIC_IFC_MAX_VFS)
 		return fail(why, len, -EPROTO, "n_vfs %u beyond the ABI's %u",
 			    h->n_vfs, SNIC_IFC_MAX_VFS);
-	if (h->n_queues == 0 || h->n_queues > SNIC_CHAN_MAX_QUEUES)
+	if (cmd_only && (h->n_queues || h->evq_off || h->queue_off || h->buf_off))
+		return fail(why, len, -EPROTO,
+			    "n_queues %u, evq_off 0x%" PRIx64 ", queue_off 0x%" PRIx64 ", buf_off 0x%" PRIx64 ": a command-only attachment has no queues and no event ring (all 0)",
+			    h->n_queues, h->evq_off, h->queue_off, h->buf_off);
+	if (!cmd_only && (h->n_queues == 0 || h->n_queues > SNIC_CHAN_MAX_QUEUES))
 		return fail(why, len, -EPROTO, "n_queues %u outside 1..%u",
 			    h->n_queues, SNIC_CHAN_MAX_QUEUES);
-	if (h->n_queues < h->n_vfs + 2u ||
-	    h->n_queues > h->n_vfs + 1u + SNIC_IFC_MAX_UPLINKS)
+	if (!cmd_only && (h->n_queues < h->n_vfs + 2u ||
+			  h->n_queues > h->n_vfs + 1u + SNIC_IFC_MAX_UPLINKS))
 		return fail(why, len, -EPROTO,
 			    "n_queues %u does not fit n_vfs %u (one queue per uplink, the PF and each VF: %u..%u)",
 			    h->n_queues, h->n_vfs, h->n_vfs + 2u,
@@ -345,7 +354,7 @@ static int validate_header(const struct snic_chan_shm *h, uint64_t size,
 		(uint64_t)h->n_queues * sizeof(struct snic_chan_queue) };
 	r[4] = (struct region){ "buf_off", h->buf_off,
 		(uint64_t)h->n_queues * 2u * SNIC_CHAN_RING_SIZE * SNIC_CHAN_BUF_SIZE };
-	for (int i = 1; i < 5; i++) {
+	for (int i = 1; i < n_r; i++) {
 		if (r[i].off % 64)
 			return fail(why, len, -EPROTO,
 				    "%s 0x%" PRIx64 " is not 64-byte aligned",
@@ -355,8 +364,8 @@ static int validate_header(const struct snic_chan_shm *h, uint64_t size,
 				    "%s 0x%" PRIx64 " + 0x%" PRIx64 " bytes runs past the end of the 0x%" PRIx64 "-byte region",
 				    r[i].name, r[i].off, r[i].len, size);
 	}
-	for (int i = 1; i < 5; i++)
-		for (int j = 0; j < 5; j++)
+	for (int i = 1; i < n_r; i++)
+		for (int j = 0; j < n_r; j++)
 			if (j != i && r[i].off < r[j].off + r[j].len &&
 			    r[j].off < r[i].off + r[i].len)
 				return fail(why, len, -EPROTO,
@@ -424,17 +433,19 @@ static int map_memory(struct snic_drv_chan *c, uint64_t mem_size, char *err,
 	}
 	c->map_size = (size_t)mem_size;
 	memcpy(&h, c->base, sizeof(h));    /* read the header once */
-	rc = validate_header(&h, mem_size, why, sizeof(why));
+	rc = validate_header(&h, mem_size, c->cmd_only, why, sizeof(why));
 	if (rc)
 		return fail(err, errlen, rc, "snic-sim at %s: shared memory header: %s",
 			    c->path, why);
 
 	c->shm = (struct snic_chan_shm *)c->base;
 	c->cmd = (struct snic_chan_cmd *)(c->base + h.cmd_off);
-	c->evq = (struct snic_chan_evq *)(c->base + h.evq_off);
-	c->n_queues = h.n_queues;
 	c->n_vfs = h.n_vfs;
 	c->buf_size = h.buf_size;
+	if (c->cmd_only)
+		return 0;       /* no event ring, no queues (checked) */
+	c->evq = (struct snic_chan_evq *)(c->base + h.evq_off);
+	c->n_queues = h.n_queues;
 	c->q = calloc(h.n_queues, sizeof(*c->q));
 	if (!c->q)
 		return fail(err, errlen, -ENOMEM, "out of memory");
@@ -458,8 +469,8 @@ static int map_memory(struct snic_drv_chan *c, uint64_t mem_size, char *err,
 	return 0;
 }
 
-int snic_drv_chan_open(const char *socket_path, struct snic_drv_chan **out,
-		       char *err, size_t errlen)
+static int chan_open(const char *socket_path, uint32_t flags,
+		     struct snic_drv_chan **out, char *err, size_t errlen)
 {
 	struct snic_drv_chan *c;
 	pthread_condattr_t ca;
@@ -473,6 +484,7 @@ int snic_drv_chan_open(const char *socket_path, struct snic_drv_chan **out,
 	if (!c)
 		return fail(err, errlen, -ENOMEM, "out of memory");
 	c->sock = c->mem_fd = c->doorbell_fd = c->irq_fd = c->local_fd = -1;
+	c->cmd_only = (flags & SNIC_CHAN_HELLO_CMD_ONLY) != 0;
 	snprintf(c->path, sizeof(c->path), "%s", socket_path);
 	memset(c->vport_q, 0xff, sizeof(c->vport_q));
 	c->cmd_timeout_ms = SNIC_DRV_CHAN_CMD_TIMEOUT_MS;
@@ -486,7 +498,7 @@ int snic_drv_chan_open(const char *socket_path, struct snic_drv_chan **out,
 	rc = chan_connect(socket_path, &c->sock, err, errlen);
 	if (rc)
 		goto out;
-	rc = handshake(c->sock, c->path, fds, &mem_size, err, errlen);
+	rc = handshake(c->sock, c->path, flags, fds, &mem_size, err, errlen);
 	if (rc)
 		goto out;
 	c->mem_fd = fds[0];
@@ -508,6 +520,18 @@ int snic_drv_chan_open(const char *socket_path, struct snic_drv_chan **out,
 out:
 	snic_drv_chan_close(c);
 	return rc;
+}
+
+int snic_drv_chan_open(const char *socket_path, struct snic_drv_chan **out,
+		       char *err, size_t errlen)
+{
+	return chan_open(socket_path, 0, out, err, errlen);
+}
+
+int snic_drv_chan_open_cmd(const char *socket_path, struct snic_drv_chan **out,
+			   char *err, size_t errlen)
+{
+	return chan_open(socket_path, SNIC_CHAN_HELLO_CMD_ONLY, out, err, errlen);
 }
 
 void snic_drv_chan_close(struct snic_drv_chan *c)

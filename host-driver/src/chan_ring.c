@@ -144,7 +144,7 @@ int snic_drv_chan_events(struct snic_drv_chan *c, struct snic_ifc_event *ev,
 {
 	uint32_t cons, prod, avail, k;
 
-	if (max <= 0)
+	if (max <= 0 || !c->evq)        /* command-only: no event ring */
 		return 0;
 	cons = LOAD_RLX(&c->ev_cons);
 	prod = LOAD_ACQ(&c->evq->prod.v);

@@ -69,7 +69,7 @@ bool snic_drv_chan_alive(struct snic_drv_chan *c)
 bool drv_rx_or_events_pending(struct snic_drv_chan *c, void *arg)
 {
 	(void)arg;
-	if (LOAD_ACQ(&c->evq->prod.v) != LOAD_RLX(&c->ev_cons))
+	if (c->evq && LOAD_ACQ(&c->evq->prod.v) != LOAD_RLX(&c->ev_cons))
 		return true;
 	for (uint32_t q = 0; q < c->n_queues; q++)
 		if (LOAD_ACQ(&c->q[q].rx->prod.v) != LOAD_RLX(&c->q[q].rx_cons))

@@ -134,8 +134,13 @@ static void test_handshake(void)
 	CTL(ctl->version = SNIC_CHAN_VERSION + 1);
 	rc = snic_drv_chan_open(sock_path, &c2, err, sizeof(err));
 	SNIC_CHECK_EQ(rc, -EPROTONOSUPPORT, "version mismatch");
-	SNIC_CHECK(strstr(err, "speaks device-channel version 3, this driver version 2"),
-		   "%s", err);
+	{
+		char vwant[96];
+
+		snprintf(vwant, sizeof(vwant), "speaks device-channel version %u, this driver version %u",
+			 SNIC_CHAN_VERSION + 1, SNIC_CHAN_VERSION);
+		SNIC_CHECK(strstr(err, vwant), "%s", err);
+	}
 	CTL(ctl->version = SNIC_CHAN_VERSION; ctl->status = SNIC_CHAN_NOMEM);
 	rc = snic_drv_chan_open(sock_path, &c2, err, sizeof(err));
 	SNIC_CHECK_EQ(rc, -ENOMEM, "NIC out of memory");
@@ -144,7 +149,20 @@ static void test_handshake(void)
 	rc = snic_drv_chan_open(sock_path, &c2, err, sizeof(err));
 	SNIC_CHECK_EQ(rc, -EPROTO, "unknown status");
 	SNIC_CHECK(strstr(err, "unknown welcome status 7"), "%s", err);
+	CTL(ctl->status = SNIC_CHAN_BAD_FLAGS);
+	rc = snic_drv_chan_open_cmd(sock_path, &c2, err, sizeof(err));
+	SNIC_CHECK_EQ(rc, -EPROTONOSUPPORT, "hello flags refused");
+	SNIC_CHECK(strstr(err, "does not do the attachment asked for (hello flags 0x1)"),
+		   "%s", err);
 	CTL(ctl->status = -1);
+
+	/* A NIC that takes a command-only hello for a data one (the fake
+	 * ignores the flags): the host refuses the queues it did not ask for. */
+	rc = snic_drv_chan_open_cmd(sock_path, &c2, err, sizeof(err));
+	SNIC_CHECK_EQ(rc, -EPROTO, "command-only hello answered with queues");
+	SNIC_CHECK(!c2 && strstr(err, "a command-only attachment has no queues") &&
+		   strstr(err, sock_path), "%s", err);
+	SNIC_CHECK(fake_nic_wait_attached(nic, false, 2000), "the refused attachment closed");
 }
 
 /* ---- malformed headers: each bad field is named ---- */

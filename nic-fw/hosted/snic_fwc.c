@@ -44,7 +44,7 @@ const char *snic_fwc_opcode_name(uint16_t op)
 	N(DEALLOC_MODIFY_HDR); N(ALLOC_COUNTERS); N(DEALLOC_COUNTERS);
 	N(QUERY_COUNTERS); N(QUERY_VPORT); N(MODIFY_VPORT); N(QUERY_STATS);
 	N(LIST_OBJECTS); N(QUERY_REFORMAT); N(QUERY_MODIFY_HDR);
-	N(RESET_STEERING);
+	N(RESET_STEERING); N(QUERY_SRIOV); N(SET_NUM_VFS);
 #undef N
 	default: return "UNKNOWN_OPCODE";
 	}
@@ -123,6 +123,31 @@ uint32_t snic_fwc_set_esw_mode(struct snic_fwc *c, uint32_t mode)
 	struct snic_ifc_set_esw_mode_in *in = begin(c, SNIC_CMD_SET_ESW_MODE, sizeof(*in));
 
 	in->mode = LE32(mode);
+	return snic_fwc_exec(c, in, sizeof(*in), sizeof(struct snic_ifc_out_hdr));
+}
+
+uint32_t snic_fwc_query_sriov(struct snic_fwc *c, uint32_t *total_vfs,
+			      uint32_t *num_vfs)
+{
+	const struct snic_ifc_query_sriov_out *o = (const void *)c->out;
+	uint32_t s;
+
+	begin(c, SNIC_CMD_QUERY_SRIOV, sizeof(struct snic_ifc_in_hdr));
+	s = snic_fwc_exec(c, c->in, sizeof(struct snic_ifc_in_hdr), sizeof(*o));
+	if (s == SNIC_SYN_OK) {
+		if (total_vfs)
+			*total_vfs = LE32(o->total_vfs);
+		if (num_vfs)
+			*num_vfs = LE32(o->num_vfs);
+	}
+	return s;
+}
+
+uint32_t snic_fwc_set_num_vfs(struct snic_fwc *c, uint32_t num_vfs)
+{
+	struct snic_ifc_set_num_vfs_in *in = begin(c, SNIC_CMD_SET_NUM_VFS, sizeof(*in));
+
+	in->num_vfs = LE32(num_vfs);
 	return snic_fwc_exec(c, in, sizeof(*in), sizeof(struct snic_ifc_out_hdr));
 }
 

@@ -59,6 +59,11 @@ uint32_t snic_fwc_exec(struct snic_fwc *c, const void *in, size_t in_len,
 uint32_t snic_fwc_query_caps(struct snic_fwc *c, const void **fdt, uint32_t *len);
 uint32_t snic_fwc_set_esw_mode(struct snic_fwc *c, uint32_t mode);
 uint32_t snic_fwc_query_esw_mode(struct snic_fwc *c, uint32_t *mode);
+/** SR-IOV: the board's VFs and how many are enabled (either may be NULL). */
+uint32_t snic_fwc_query_sriov(struct snic_fwc *c, uint32_t *total_vfs,
+			      uint32_t *num_vfs);
+/** Enable num_vfs VFs (0: disable them all); see SET_NUM_VFS in snic_ifc.h. */
+uint32_t snic_fwc_set_num_vfs(struct snic_fwc *c, uint32_t num_vfs);
 uint32_t snic_fwc_create_table(struct snic_fwc *c, uint32_t level, uint32_t miss,
 			       uint32_t miss_table, uint32_t flags, uint32_t *id);
 uint32_t snic_fwc_destroy_table(struct snic_fwc *c, uint32_t id);

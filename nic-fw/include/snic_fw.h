@@ -15,8 +15,8 @@
  *
  * Frames leave through the HAL's tx operation (snic_fw_hal.h).
  *
- * Pipeline (switchdev mode): a frame from vport V passes V's policy (link
- * state, max rate, spoof check, VLAN insertion), is parsed once
+ * Pipeline (switchdev mode): a frame from vport V passes V's policy (enabled,
+ * link state, max rate, spoof check, VLAN insertion), is parsed once
  * (snic_fw_pkt.h), and enters the root table.  In each table the entry with
  * the numerically lowest priority among all matching entries of all groups
  * wins (ties: lowest entry id); its actions run in the fixed order documented
@@ -161,6 +161,19 @@ bool snic_fw_vport_link_up(const struct snic_fw *fw, uint16_t vport);
 
 /** Does the vport exist on this board? */
 bool snic_fw_vport_valid(const struct snic_fw *fw, uint16_t vport);
+
+/**
+ * Shaping of a VF's max_rate: how long the platform should wait before it
+ * takes vport's next frame (ns); 0: take it now.  A platform that can hold
+ * frames back (the simulator stops reading a VF's TAP; hardware stops
+ * fetching its descriptors) asks before each frame it takes from a VF and,
+ * while the answer is not 0, leaves the VF's frames queued on the VF's side
+ * and sleeps (a timer) for that long: the sender sees back-pressure, as
+ * behind a NIC's rate limiter, instead of losses.  Frames given to
+ * snic_fw_rx() over the rate anyway are dropped (drop_rate).  Always 0 for a
+ * vport without a max_rate, a disabled VF, the PF and the uplinks.
+ */
+uint64_t snic_fw_vport_tx_wait_ns(struct snic_fw *fw, uint16_t vport);
 
 /** A human-readable name for a syndrome / status / drop reason. */
 const char *snic_fw_syndrome_str(uint32_t syndrome);

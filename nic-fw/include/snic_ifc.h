@@ -45,8 +45,9 @@
  *
  * Who may do what.  Each command is issued by a PCI function: the PF (the
  * e-switch manager) may issue every command; a VF may query capabilities and
- * query or (when trusted) change its own vport's MAC, and nothing else.  The
- * issuing function is given by the transport, never by the command itself.
+ * query or (when trusted) change its own vport's MAC, and nothing else; a VF
+ * that is not enabled (SET_NUM_VFS) may issue nothing.  The issuing function
+ * is given by the transport, never by the command itself.
  */
 #ifndef SNIC_IFC_H
 #define SNIC_IFC_H
@@ -294,7 +295,12 @@ enum snic_ifc_status {
 	\
 	X(LIST_TYPE,                 0x00a0, BAD_PARAM,    "unknown object type to list") \
 	X(LIST_MAX,                  0x00a1, BAD_PARAM,    "list size must be 1..512 (SNIC_IFC_MAX_LIST)") \
-	X(RESET_FLAGS,               0x00a2, BAD_PARAM,    "unknown reset-steering flags")
+	X(RESET_FLAGS,               0x00a2, BAD_PARAM,    "unknown reset-steering flags") \
+	/* SR-IOV */ \
+	X(NUM_VFS_RANGE,             0x00b0, BAD_PARAM,    "more VFs than the board has (QUERY_SRIOV total_vfs)") \
+	X(NUM_VFS_BUSY,              0x00b1, BAD_STATE,    "VFs are enabled: disable them (0) before enabling another number") \
+	X(NUM_VFS_IN_USE,            0x00b2, BAD_STATE,    "flow entries still match on or forward to a VF that would be disabled: destroy them first") \
+	X(VF_DISABLED,               0x00b3, BAD_STATE,    "the VF is not enabled (SET_NUM_VFS)")
 
 /** Syndromes: see SNIC_IFC_SYNDROMES for the meaning of each. */
 enum snic_ifc_syndrome {
@@ -312,6 +318,8 @@ enum snic_ifc_opcode {
 	SNIC_CMD_QUERY_CAPS          = 0x0100, /**< capabilities as an FDT */
 	SNIC_CMD_QUERY_ESW_MODE      = 0x0110,
 	SNIC_CMD_SET_ESW_MODE        = 0x0111,
+	SNIC_CMD_QUERY_SRIOV         = 0x0120, /**< total and enabled VFs */
+	SNIC_CMD_SET_NUM_VFS         = 0x0121, /**< enable/disable VFs */
 	SNIC_CMD_CREATE_FLOW_TABLE   = 0x0200,
 	SNIC_CMD_DESTROY_FLOW_TABLE  = 0x0201,
 	SNIC_CMD_QUERY_FLOW_TABLE    = 0x0202,
@@ -374,6 +382,39 @@ struct snic_ifc_set_esw_mode_in {
 struct snic_ifc_query_esw_mode_out {
 	struct snic_ifc_out_hdr hdr;
 	uint32_t mode;          /**< le */
+	uint32_t rsvd;
+};
+
+/* ---- SR-IOV: the PF's SR-IOV capability (PF only) ---- */
+/*
+ * The board has total_vfs VFs; VFs 0..num_vfs-1 are enabled, as with PCI
+ * SR-IOV's NumVFs.  The firmware boots with all of them enabled.
+ *
+ * SET_NUM_VFS changes the count: from 0 to any number up to total_vfs, from
+ * any number to 0, or to the same number (no change); from one nonzero
+ * count to another it is refused (NUM_VFS_BUSY), as Linux's sriov_numvfs
+ * answers EBUSY.  Disabling is refused while flow entries match on one of
+ * the VFs that would go (src_vport, fully masked) or forward to it
+ * (NUM_VFS_IN_USE).  A change posts SNIC_EVENT_SRIOV (value: num_vfs), then
+ * PORT_LINK events for the VFs whose link changed.
+ *
+ * A VF that is not enabled: its frames are dropped (SNIC_DROP_VF_DISABLED),
+ * and so are frames forwarded to it or sent on its representor; legacy
+ * forwarding neither floods to it nor knows its MAC; MODIFY_VPORT on it and
+ * commands it issues are refused (VF_DISABLED); QUERY_VPORT reports it with
+ * enabled = 0 and its link down.  Entries may name it (its representor
+ * exists on the host).  Enabling or disabling a VF resets its vport context
+ * and statistics to what it boots with: MAC = the board's mac-base + n, no
+ * VLAN, spoof check and trust off, link auto, no rate.
+ */
+struct snic_ifc_query_sriov_out {
+	struct snic_ifc_out_hdr hdr;
+	uint32_t total_vfs;     /**< le, VFs of the board */
+	uint32_t num_vfs;       /**< le, VFs enabled now (VFs 0..num_vfs-1) */
+};
+struct snic_ifc_set_num_vfs_in {
+	struct snic_ifc_in_hdr hdr;
+	uint32_t num_vfs;       /**< le, 0..total_vfs */
 	uint32_t rsvd;
 };
 
@@ -623,7 +664,10 @@ struct snic_ifc_vport_ctx {
 	uint8_t  link_state;    /**< enum snic_ifc_link_state */
 	uint32_t min_rate;      /**< le, Mbit/s, 0 = none (advisory) */
 	uint32_t max_rate;      /**< le, Mbit/s, 0 = unlimited; enforced on
-	                             traffic the VF sends */
+	                             traffic the VF sends: a shaper (the
+	                             platform holds the VF's frames back,
+	                             snic_fw_vport_tx_wait_ns()), then a
+	                             policer for what comes anyway (drop_rate) */
 };
 struct snic_ifc_vport_stats {
 	uint64_t rx_packets, rx_bytes;   /**< le, frames the vport sent in */
@@ -644,7 +688,8 @@ struct snic_ifc_query_vport_out {
 	struct snic_ifc_out_hdr hdr;
 	uint16_t vport;         /**< le */
 	uint8_t  link_up;       /**< effective link state */
-	uint8_t  rsvd;
+	uint8_t  enabled;       /**< 1: the vport exists now (PF, uplinks,
+	                             VFs below num_vfs); 0: a disabled VF */
 	uint32_t rsvd1;
 	struct snic_ifc_vport_ctx ctx;
 	struct snic_ifc_vport_stats stats;
@@ -681,7 +726,8 @@ struct snic_ifc_modify_vport_in {
 	X(DECAP_NOT_TUNNEL, "decap on a packet that is not VXLAN") \
 	X(LEGACY_NO_DEST, "legacy mode: no vport for the destination MAC") \
 	X(LOOP,          "pipeline exceeded its stage budget") \
-	X(BAD_VPORT,     "frame from a vport that does not exist")
+	X(BAD_VPORT,     "frame from a vport that does not exist") \
+	X(VF_DISABLED,   "frame from, to or on the representor of a VF that is not enabled")
 
 enum snic_ifc_drop {
 	SNIC_DROP_NONE = 0,     /**< not dropped (index 0 of drops[] unused) */
@@ -768,6 +814,8 @@ enum snic_ifc_event_type {
 	SNIC_EVENT_PORT_LINK  = 1, /**< a vport's effective link changed */
 	SNIC_EVENT_VF_STATE   = 2, /**< a VF's context was modified */
 	SNIC_EVENT_HEALTH     = 3, /**< firmware health (value: 0 ok) */
+	SNIC_EVENT_SRIOV      = 4, /**< the PF's num_vfs changed (vport: the
+	                                PF; value: num_vfs) */
 };
 struct snic_ifc_event {
 	uint16_t type;          /**< le, enum snic_ifc_event_type */
@@ -798,6 +846,11 @@ _Static_assert(sizeof(struct snic_ifc_modify_op_desc) == 16, "modify op");
 _Static_assert(sizeof(struct snic_ifc_alloc_modify_in) == 272, "modify in");
 _Static_assert(sizeof(struct snic_ifc_vport_ctx) == 20, "vport ctx");
 _Static_assert(sizeof(struct snic_ifc_modify_vport_in) == 36, "vport mod in");
+_Static_assert(sizeof(struct snic_ifc_query_vport_out) == 120, "vport query out");
+_Static_assert(offsetof(struct snic_ifc_query_vport_out, enabled) == 19, "enabled");
+_Static_assert(offsetof(struct snic_ifc_query_vport_out, ctx) == 24, "vport ctx");
+_Static_assert(sizeof(struct snic_ifc_query_sriov_out) == 24, "sriov out");
+_Static_assert(sizeof(struct snic_ifc_set_num_vfs_in) == 16, "num vfs in");
 _Static_assert(sizeof(struct snic_ifc_event) == 16, "event");
 _Static_assert(sizeof(struct snic_ifc_query_reformat_out) == 96, "reformat out");
 _Static_assert(sizeof(struct snic_ifc_query_modify_out) == 280, "modify out");

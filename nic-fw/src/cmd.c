@@ -84,6 +84,10 @@ static const struct cmd_desc cmds[] = {
 	  sizeof(struct snic_ifc_query_esw_mode_out), cmd_query_esw },
 	{ SNIC_CMD_SET_ESW_MODE, 0, sizeof(struct snic_ifc_set_esw_mode_in),
 	  HDR_OUT, cmd_set_esw },
+	{ SNIC_CMD_QUERY_SRIOV, 0, HDR_IN,
+	  sizeof(struct snic_ifc_query_sriov_out), fw_cmd_query_sriov },
+	{ SNIC_CMD_SET_NUM_VFS, 0, sizeof(struct snic_ifc_set_num_vfs_in),
+	  HDR_OUT, fw_cmd_set_num_vfs },
 	{ SNIC_CMD_CREATE_FLOW_TABLE, 0, sizeof(struct snic_ifc_create_table_in),
 	  OBJ_OUT, fw_cmd_create_table },
 	{ SNIC_CMD_DESTROY_FLOW_TABLE, 0, OBJ_IN, HDR_OUT, fw_cmd_destroy_table },
@@ -147,6 +151,8 @@ static uint32_t cmd_check(struct fw_cmd_ctx *c, const struct cmd_desc *d,
 		return SNIC_SYN_RSVD_NOT_ZERO;
 	if (c->func > c->fw->board.n_vfs)
 		return SNIC_SYN_UNKNOWN_FUNCTION;
+	if (!fw_vport_enabled(c->fw, c->func))   /* FUNC_VF(n) == VPORT_VF(n) */
+		return SNIC_SYN_VF_DISABLED;
 	if (c->func != SNIC_IFC_FUNC_PF && !(d->flags & F_VF_OK))
 		return SNIC_SYN_PERMISSION;
 	if (d->out_size && c->out_cap < d->out_size)

@@ -263,6 +263,7 @@ uint32_t fw_cmd_query_vport(struct fw_cmd_ctx *c)
 	memset((uint8_t *)o + sizeof(o->hdr), 0, sizeof(*o) - sizeof(o->hdr));
 	o->vport = fw_le16(vport);
 	o->link_up = snic_fw_vport_link_up(c->fw, vport);
+	o->enabled = fw_vport_enabled(c->fw, vport);
 	memcpy(o->ctx.mac, vp->ctx.mac, 6);
 	o->ctx.vlan = fw_le16(vp->ctx.vlan);
 	o->ctx.qos = vp->ctx.qos;
@@ -302,6 +303,8 @@ uint32_t fw_cmd_modify_vport(struct fw_cmd_ctx *c)
 		return SNIC_SYN_VPORT_FIELDS;
 	if (!SNIC_IFC_VPORT_IS_VF(vport))
 		return SNIC_SYN_VPORT_NOT_VF;
+	if (!fw_vport_enabled(fw, vport))
+		return SNIC_SYN_VF_DISABLED;
 	vp = fw_vport(fw, vport);
 	if (c->func != SNIC_IFC_FUNC_PF) {
 		if (fields & ~SNIC_VPORT_F_MAC)

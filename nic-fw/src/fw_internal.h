@@ -133,8 +133,10 @@ struct fw_vport {
 	uint16_t id;
 	struct snic_ifc_vport_ctx ctx;   /* host order in memory */
 	struct snic_ifc_vport_stats st;  /* host order in memory */
-	uint64_t tokens;                 /* rate limiter, bytes */
+	uint64_t tokens;                 /* rate limiter, 1e-3 bit */
 	uint64_t last_ns;
+	uint32_t refs;                   /* flow entries naming it: src_vport
+	                                    match (full mask), destinations */
 	bool     link_reported;          /* last PORT_LINK state posted */
 };
 
@@ -175,6 +177,7 @@ struct snic_fw {
 
 	struct fw_vport *vports;
 	uint32_t n_vports;
+	uint32_t num_vfs;                /* VFs enabled: 0..num_vfs-1 */
 	bool uplink_up[SNIC_IFC_MAX_UPLINKS];
 
 	uint64_t rx_packets;
@@ -242,6 +245,18 @@ void fw_vport_deliver(struct snic_fw *fw, uint16_t vport,
 void fw_vport_to_rep(struct snic_fw *fw, uint16_t vport, const uint8_t *frame,
 		     uint32_t len);
 void fw_vport_link_update(struct snic_fw *fw);
+/** Vport array index i back to its boot defaults (context, stats, rate). */
+void fw_vport_reset(struct snic_fw *fw, uint32_t i);
+/** Flow entry e starts (d = +1) or stops (d = -1) naming its vports. */
+void fw_vport_refs(struct snic_fw *fw, const struct fw_entry *e,
+		   const struct fw_group *g, int d);
+
+/** Is vport (which exists) enabled: anything but a VF at or above num_vfs. */
+static inline bool fw_vport_enabled(const struct snic_fw *fw, uint16_t vport)
+{
+	return !SNIC_IFC_VPORT_IS_VF(vport) ||
+	       SNIC_IFC_VPORT_VF_INDEX(vport) < fw->num_vfs;
+}
 
 /* cmd_*.c handlers: return a syndrome; write *out_len bytes of reply. */
 struct fw_cmd_ctx {
@@ -274,6 +289,8 @@ uint32_t fw_cmd_list_objects(struct fw_cmd_ctx *c);
 uint32_t fw_cmd_query_reformat(struct fw_cmd_ctx *c);
 uint32_t fw_cmd_query_modify(struct fw_cmd_ctx *c);
 uint32_t fw_cmd_reset_steering(struct fw_cmd_ctx *c);
+uint32_t fw_cmd_query_sriov(struct fw_cmd_ctx *c);
+uint32_t fw_cmd_set_num_vfs(struct fw_cmd_ctx *c);
 
 /* strings.c */
 uint32_t fw_syndrome_status(uint32_t syndrome);

@@ -211,15 +211,16 @@ static void switchdev(struct snic_fw *fw, struct pkt *p)
 	drop(fw, SNIC_DROP_LOOP);
 }
 
-/* Legacy mode: forward by destination MAC between the PF, the VFs and the
- * first uplink; flood multicast and broadcast. */
+/* Legacy mode: forward by destination MAC between the PF, the enabled VFs
+ * and the first uplink; flood multicast and broadcast.  VFs that are not
+ * enabled are not there: no flooding to them, their MACs unknown. */
 static void legacy(struct snic_fw *fw, struct pkt *p)
 {
 	const uint8_t *dmac = p->key.m.outer.dmac;
 	const uint16_t up = SNIC_IFC_VPORT_UPLINK(0);
 
 	if (dmac[0] & 1) {
-		for (uint32_t i = 0; i <= fw->board.n_vfs; i++)
+		for (uint32_t i = 0; i <= fw->num_vfs; i++)
 			if (i != p->vport)
 				fw_vport_deliver(fw, (uint16_t)i, &p->b);
 		/* never from one wire to another: that would bridge them */
@@ -227,7 +228,7 @@ static void legacy(struct snic_fw *fw, struct pkt *p)
 			fw_vport_deliver(fw, up, &p->b);
 		return;
 	}
-	for (uint32_t i = 0; i <= fw->board.n_vfs; i++) {
+	for (uint32_t i = 0; i <= fw->num_vfs; i++) {
 		if (memcmp(fw->vports[i].ctx.mac, dmac, 6) == 0) {
 			if (i != p->vport)
 				fw_vport_deliver(fw, (uint16_t)i, &p->b);

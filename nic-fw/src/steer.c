@@ -268,6 +268,7 @@ uint32_t fw_entry_create(struct snic_fw *fw, uint32_t gid,
 	slot_insert(fw, e->hash, id);
 
 	refs_adjust(fw, act, +1);
+	fw_vport_refs(fw, e, g, +1);
 	g->n_entries++;
 	t->n_entries++;
 	fw->n_entries++;
@@ -287,6 +288,7 @@ void fw_entry_destroy(struct snic_fw *fw, uint32_t id)
 
 	slot_remove(fw, e->hash, id);
 	refs_adjust(fw, &e->act, -1);
+	fw_vport_refs(fw, e, g, -1);
 	g->n_entries--;
 	t->n_entries--;
 	fw->n_entries--;

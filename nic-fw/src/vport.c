@@ -2,10 +2,13 @@
 /*
  * vport.c - the functions of the NIC and their policy.
  *
- * Ingress (a frame the VF sends): link state, max rate (a token bucket
- * policer), spoof check (source MAC must be the VF's MAC, when one is set),
+ * Ingress (a frame the VF sends): enabled (SR-IOV), link state, max rate (a
+ * token bucket: the platform asks snic_fw_vport_tx_wait_ns() before it takes
+ * a VF's next frame and holds the VF back while the bucket is low - a shaper,
+ * so the sender sees back-pressure, not loss; what arrives anyway over the
+ * rate is policed: dropped, drop_rate), spoof check (source MAC must be the VF's MAC, when one is set),
  * VLAN insertion (a VF with a VLAN may not send tagged frames; its frames get
- * its tag).  Egress (a frame delivered to a VF): link state, and for a VF
+ * its tag).  Egress (a frame delivered to a VF): enabled, link state, and for a VF
  * with a VLAN only frames of that VLAN, with the tag removed.
  *
  * Frames on the e-switch side of a VF (in flow tables, on its representor)
@@ -38,6 +41,8 @@ bool snic_fw_vport_link_up(const struct snic_fw *fw, uint16_t vport)
 		return false;
 	if (SNIC_IFC_VPORT_IS_UPLINK(vport))
 		return fw->uplink_up[vport - SNIC_IFC_VPORT_UPLINK_BASE];
+	if (!fw_vport_enabled(fw, vport))
+		return false;
 	vp = fw_vport((struct snic_fw *)fw, vport);
 	switch (vp->ctx.link_state) {
 	case SNIC_LINK_UP:
@@ -49,36 +54,59 @@ bool snic_fw_vport_link_up(const struct snic_fw *fw, uint16_t vport)
 	}
 }
 
-void fw_vport_init(struct snic_fw *fw)
+void fw_vport_reset(struct snic_fw *fw, uint32_t i)
 {
 	const struct snic_fw_board *b = &fw->board;
+	struct fw_vport *vp = &fw->vports[i];
 
-	for (uint32_t i = 0; i < fw->n_vports; i++) {
-		struct fw_vport *vp = &fw->vports[i];
-		uint16_t id;
-
-		if (i == 0) {
-			id = SNIC_IFC_VPORT_PF;
-			memcpy(vp->ctx.mac, b->pf_mac, 6);
-		} else if (i <= b->n_vfs) {
-			uint32_t low = (uint32_t)b->vf_mac_base[3] << 16 |
-				       (uint32_t)b->vf_mac_base[4] << 8 |
-				       b->vf_mac_base[5];
-			id = SNIC_IFC_VPORT_VF(i - 1);
-			low += i - 1;
-			memcpy(vp->ctx.mac, b->vf_mac_base, 3);
-			vp->ctx.mac[3] = (uint8_t)(low >> 16);
-			vp->ctx.mac[4] = (uint8_t)(low >> 8);
-			vp->ctx.mac[5] = (uint8_t)low;
-		} else {
-			uint32_t k = i - 1 - b->n_vfs;
-			id = SNIC_IFC_VPORT_UPLINK(k);
-			memcpy(vp->ctx.mac, b->uplink_mac[k], 6);
-		}
-		vp->id = id;
-		vp->ctx.link_state = SNIC_LINK_AUTO;
-		vp->link_reported = snic_fw_vport_link_up(fw, id);
+	memset(&vp->ctx, 0, sizeof(vp->ctx));
+	memset(&vp->st, 0, sizeof(vp->st));
+	vp->tokens = 0;
+	vp->last_ns = 0;
+	if (i == 0) {
+		vp->id = SNIC_IFC_VPORT_PF;
+		memcpy(vp->ctx.mac, b->pf_mac, 6);
+	} else if (i <= b->n_vfs) {
+		uint32_t low = (uint32_t)b->vf_mac_base[3] << 16 |
+			       (uint32_t)b->vf_mac_base[4] << 8 |
+			       b->vf_mac_base[5];
+		vp->id = SNIC_IFC_VPORT_VF(i - 1);
+		low += i - 1;
+		memcpy(vp->ctx.mac, b->vf_mac_base, 3);
+		vp->ctx.mac[3] = (uint8_t)(low >> 16);
+		vp->ctx.mac[4] = (uint8_t)(low >> 8);
+		vp->ctx.mac[5] = (uint8_t)low;
+	} else {
+		uint32_t k = i - 1 - b->n_vfs;
+		vp->id = SNIC_IFC_VPORT_UPLINK(k);
+		memcpy(vp->ctx.mac, b->uplink_mac[k], 6);
 	}
+	vp->ctx.link_state = SNIC_LINK_AUTO;
+}
+
+void fw_vport_init(struct snic_fw *fw)
+{
+	fw->num_vfs = fw->board.n_vfs;
+	for (uint32_t i = 0; i < fw->n_vports; i++) {
+		fw_vport_reset(fw, i);
+		fw->vports[i].link_reported =
+			snic_fw_vport_link_up(fw, fw->vports[i].id);
+	}
+}
+
+static void vport_ref(struct snic_fw *fw, uint16_t vport, int d)
+{
+	if (SNIC_IFC_VPORT_IS_VF(vport) && snic_fw_vport_valid(fw, vport))
+		fw_vport(fw, vport)->refs += (uint32_t)d;
+}
+
+void fw_vport_refs(struct snic_fw *fw, const struct fw_entry *e,
+		   const struct fw_group *g, int d)
+{
+	if (g->mask.m.src_vport == 0xffffu)
+		vport_ref(fw, snic_ifc_be16(e->value.m.src_vport), d);
+	for (unsigned i = 0; i < e->act.n_dests; i++)
+		vport_ref(fw, e->act.dests[i].vport, d);
 }
 
 void fw_vport_link_update(struct snic_fw *fw)
@@ -102,16 +130,24 @@ void snic_fw_set_uplink_link(struct snic_fw *fw, unsigned port, bool up)
 	fw_vport_link_update(fw);
 }
 
-/* Token bucket in units of 1e-3 bit: Mbit/s x ns.  Burst: 10 ms of traffic,
- * at least 64 KiB, so TCP can reach the rate through the policer. */
-static bool rate_ok(struct snic_fw *fw, struct fw_vport *vp, uint32_t len)
+/*
+ * Token bucket in units of 1e-3 bit: Mbit/s x ns.  Depth: 10 ms of traffic,
+ * at least 64 KiB.  The platform takes a VF's next frame only while the
+ * bucket holds a largest frame; when it does not, it waits until the bucket
+ * is a quarter full again (fewer wake-ups than one per frame).
+ */
+static uint64_t rate_burst(uint64_t rate)
+{
+	uint64_t burst = rate * 10000000ull;
+
+	return burst < 65536ull * 8000ull ? 65536ull * 8000ull : burst;
+}
+
+static void rate_refill(struct snic_fw *fw, struct fw_vport *vp)
 {
 	uint64_t now = fw->hal->now_ns(fw->hal->ctx), rate = vp->ctx.max_rate;
-	uint64_t burst = rate * 10000000ull, cost = (uint64_t)len * 8000ull;
-	uint64_t dt;
+	uint64_t burst = rate_burst(rate), dt;
 
-	if (burst < 65536ull * 8000ull)
-		burst = 65536ull * 8000ull;
 	if (vp->last_ns == 0) {
 		vp->tokens = burst;
 		vp->last_ns = now;
@@ -123,10 +159,38 @@ static bool rate_ok(struct snic_fw *fw, struct fw_vport *vp, uint32_t len)
 	vp->tokens += dt * rate;
 	if (vp->tokens > burst)
 		vp->tokens = burst;
+}
+
+static bool rate_ok(struct snic_fw *fw, struct fw_vport *vp, uint32_t len)
+{
+	uint64_t cost = (uint64_t)len * 8000ull;
+
+	rate_refill(fw, vp);
 	if (vp->tokens < cost)
 		return false;
 	vp->tokens -= cost;
 	return true;
+}
+
+uint64_t snic_fw_vport_tx_wait_ns(struct snic_fw *fw, uint16_t vport)
+{
+	const uint64_t frame = (uint64_t)SNIC_FW_MAX_FRAME * 8000ull;
+	struct fw_vport *vp;
+	uint64_t rate, resume;
+
+	if (!SNIC_IFC_VPORT_IS_VF(vport) || !snic_fw_vport_valid(fw, vport))
+		return 0;
+	vp = fw_vport(fw, vport);
+	rate = vp->ctx.max_rate;
+	if (!rate || !fw_vport_enabled(fw, vport))
+		return 0;
+	rate_refill(fw, vp);
+	if (vp->tokens >= frame)
+		return 0;
+	resume = rate_burst(rate) / 4u;
+	if (resume < frame)
+		resume = frame;
+	return (resume - vp->tokens + rate - 1u) / rate;
 }
 
 static bool is_vlan_tpid(const uint8_t *eth)
@@ -140,6 +204,10 @@ bool fw_vport_ingress(struct snic_fw *fw, struct fw_vport *vp,
 {
 	const struct snic_ifc_vport_ctx *x = &vp->ctx;
 
+	if (!fw_vport_enabled(fw, vp->id)) {
+		fw->drops[SNIC_DROP_VF_DISABLED]++;
+		return false;
+	}
 	if (!snic_fw_vport_link_up(fw, vp->id)) {
 		vp->st.drop_link++;
 		return false;
@@ -182,6 +250,10 @@ void fw_vport_deliver(struct snic_fw *fw, uint16_t vport, struct snic_fw_buf *b)
 	struct fw_vport *vp = fw_vport(fw, vport);
 	uint8_t save[16];
 
+	if (!fw_vport_enabled(fw, vport)) {
+		fw->drops[SNIC_DROP_VF_DISABLED]++;
+		return;
+	}
 	if (!snic_fw_vport_link_up(fw, vport)) {
 		vp->st.drop_link++;
 		return;

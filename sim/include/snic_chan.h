@@ -26,12 +26,39 @@
  * eventfds: ceil(n_queues / SNIC_CHAN_IRQS_PER_MSG) messages of struct
  * snic_chan_irqs, in queue order, each carrying the eventfds of queues
  * first .. first + count - 1 (count = SNIC_CHAN_IRQS_PER_MSG, fewer in the
- * last; a socket message carries at most 253 descriptors).  One host at a
- * time: a second gets status SNIC_CHAN_BUSY.  When the socket closes - the
- * host exited or was killed - the NIC forgets the memory and the eventfds
- * and keeps forwarding; the next host gets fresh memory and eventfds and
- * reads the state it needs with commands (the firmware's state is the
- * NIC's, not the channel's).
+ * last; a socket message carries at most 253 descriptors).  One data host
+ * at a time: a second gets status SNIC_CHAN_BUSY.  When the socket closes -
+ * the host exited or was killed - the NIC forgets the memory and the
+ * eventfds and keeps forwarding; the next host gets fresh memory and
+ * eventfds and reads the state it needs with commands (the firmware's state
+ * is the NIC's, not the channel's).
+ *
+ * Command-only attachments (version 3; as Linux's PF driver and devlink/ip
+ * configure a NIC while DPDK owns its queues): a hello with flags =
+ * SNIC_CHAN_HELLO_CMD_ONLY asks for the command slots only.  The NIC answers
+ * with its own small memfd - the header and the SNIC_CHAN_CMD_SLOTS command
+ * slots; n_queues = 0, no event ring, no queues, no buffers (evq_off =
+ * queue_off = buf_off = 0) - a doorbell and an interrupt eventfd of the
+ * attachment's own, and no struct snic_chan_irqs messages (n_queues = 0).
+ * The slots, the doorbell and the sleeping flags (nic_sleeping,
+ * host_sleeping) work exactly as the data host's; stats and heartbeat are
+ * mirrored into the header too.  Commands execute as function
+ * SNIC_IFC_FUNC_PF, exactly as the data host's.  Up to
+ * SNIC_CHAN_MAX_CMD_HOSTS command-only hosts are attached at once,
+ * independently of the one data host (which neither takes nor frees their
+ * places); one more gets SNIC_CHAN_BUSY naming the attached pids.  The NIC
+ * serves the slots of every attachment in turn, at most SNIC_CHAN_CMD_SLOTS
+ * commands per attachment per turn, so a host flooding commands cannot
+ * starve the others.  When a command-only host's socket closes - also in the
+ * middle of a command - the NIC forgets its memory and eventfds; nothing
+ * else changes.
+ *
+ * Versions: 3 added the hello flags.  Version 2 NICs did not look at the
+ * flags (the hello said "zero"), so a command-only hello to one would have
+ * been silently taken for a data attachment; hence the bump: a version 2
+ * NIC answers VERSION_MISMATCH.  A version 3 NIC refuses flag bits it does
+ * not know with SNIC_CHAN_BAD_FLAGS.  The data host's protocol is unchanged
+ * from version 2 apart from the number.
  *
  * Trust: the NIC never trusts what the host writes.  It reads each ring
  * index once, refuses a producer index more than ring_size ahead of its
@@ -94,7 +121,8 @@
 #include "snic_ifc.h"
 
 #define SNIC_CHAN_MAGIC    0x534e4943u   /* "SNIC" */
-#define SNIC_CHAN_VERSION  2u       /* 2: per-queue rx interrupts */
+#define SNIC_CHAN_VERSION  3u       /* 2: per-queue rx interrupts;
+					3: hello flags, command-only hosts */
 
 #define SNIC_CHAN_CMD_SLOTS   8u
 #define SNIC_CHAN_EVENTS      256u       /* event ring entries */
@@ -102,21 +130,28 @@
 #define SNIC_CHAN_BUF_SIZE    2048u      /* bytes per packet buffer */
 #define SNIC_CHAN_MAX_QUEUES  (1u + SNIC_IFC_MAX_VFS + SNIC_IFC_MAX_UPLINKS)
 #define SNIC_CHAN_IRQS_PER_MSG 64u       /* rx interrupt eventfds per message */
+#define SNIC_CHAN_MAX_CMD_HOSTS 4u       /* command-only hosts at once */
 
 /* ---- handshake ---- */
 
 struct snic_chan_hello {
 	uint32_t magic;
 	uint32_t version;
-	uint32_t flags;          /* zero */
-	uint32_t rsvd;
+	uint32_t flags;          /* SNIC_CHAN_HELLO_*; zero: the data host */
+	uint32_t rsvd;           /* zero */
 };
+
+/* Hello flags. */
+#define SNIC_CHAN_HELLO_CMD_ONLY  0x1u   /* command slots only (see above) */
+#define SNIC_CHAN_HELLO_FLAGS     SNIC_CHAN_HELLO_CMD_ONLY  /* all known */
 
 enum snic_chan_status {
 	SNIC_CHAN_OK      = 0,
-	SNIC_CHAN_BUSY    = 1,   /* another host is attached */
+	SNIC_CHAN_BUSY    = 1,   /* another data host is attached, or
+				    SNIC_CHAN_MAX_CMD_HOSTS command-only ones */
 	SNIC_CHAN_VERSION_MISMATCH = 2,
 	SNIC_CHAN_NOMEM   = 3,   /* the NIC could not create the memory */
+	SNIC_CHAN_BAD_FLAGS = 4, /* hello flags this NIC does not know */
 };
 
 struct snic_chan_welcome {
@@ -192,14 +227,14 @@ struct snic_chan_shm {
 	uint32_t magic;
 	uint32_t version;
 	uint64_t size;           /* of the whole region */
-	uint32_t n_queues;
+	uint32_t n_queues;       /* 0: a command-only attachment */
 	uint32_t ring_size;      /* SNIC_CHAN_RING_SIZE */
 	uint32_t buf_size;       /* SNIC_CHAN_BUF_SIZE */
 	uint32_t n_vfs;          /* of the board */
 	uint64_t cmd_off;        /* SNIC_CHAN_CMD_SLOTS x struct snic_chan_cmd */
-	uint64_t evq_off;        /* struct snic_chan_evq */
-	uint64_t queue_off;      /* n_queues x struct snic_chan_queue */
-	uint64_t buf_off;        /* n_queues x 2 x ring_size x buf_size */
+	uint64_t evq_off;        /* struct snic_chan_evq (0: none) */
+	uint64_t queue_off;      /* n_queues x struct snic_chan_queue (0: none) */
+	uint64_t buf_off;        /* n_queues x 2 x ring_size x buf_size (0: none) */
 	uint16_t queue_vport[SNIC_CHAN_MAX_QUEUES]; /* queue -> vport */
 	uint8_t  pad0[(64 - (64 + 2 * SNIC_CHAN_MAX_QUEUES) % 64) % 64];
 	struct snic_chan_idx nic_sleeping;   /* NIC waits: kick the doorbell */

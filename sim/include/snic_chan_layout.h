@@ -16,6 +16,9 @@
  *   buf_off    n_queues x 2 x ring_size x buf_size              4096-aligned
  *   size       rounded up to 4096
  *
+ * A command-only attachment (snic_chan_layout_cmd()) has the header and the
+ * command slots only: n_queues = 0 and evq_off = queue_off = buf_off = 0.
+ *
  * Queues: n_queues = n_uplinks + 1 + n_vfs with 1 <= n_uplinks <=
  * SNIC_IFC_MAX_UPLINKS; the default queue -> vport map filled here is
  * uplinks first, then the PF, then the VFs in order (queue_vport[] may be
@@ -81,6 +84,31 @@ static inline uint64_t snic_chan_layout(struct snic_chan_shm *hdr_out,
 			hdr_out->queue_vport[q] =
 				SNIC_IFC_VPORT_VF(q - n_uplinks - 1u);
 	}
+	return hdr_out->size;
+}
+
+/**
+ * The layout of a command-only attachment (snic_chan.h): the header and the
+ * command slots; n_queues = 0, evq_off = queue_off = buf_off = 0, n_vfs the
+ * board's.  @return the size of the region, or 0 when n_vfs is too large.
+ */
+static inline uint64_t snic_chan_layout_cmd(struct snic_chan_shm *hdr_out,
+					    uint32_t n_vfs)
+{
+	uint64_t off;
+
+	if (n_vfs > SNIC_IFC_MAX_VFS)
+		return 0;
+	memset(hdr_out, 0, sizeof(*hdr_out));
+	hdr_out->magic = SNIC_CHAN_MAGIC;
+	hdr_out->version = SNIC_CHAN_VERSION;
+	hdr_out->ring_size = SNIC_CHAN_RING_SIZE;
+	hdr_out->buf_size = SNIC_CHAN_BUF_SIZE;
+	hdr_out->n_vfs = n_vfs;
+	off = snic_chan_align_up(sizeof(struct snic_chan_shm), 64);
+	hdr_out->cmd_off = off;
+	off += (uint64_t)SNIC_CHAN_CMD_SLOTS * sizeof(struct snic_chan_cmd);
+	hdr_out->size = snic_chan_align_up(off, 4096);
 	return hdr_out->size;
 }
 

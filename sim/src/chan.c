@@ -76,6 +76,8 @@ int sim_chan_listen(struct sim *s, char *err, size_t errlen)
 	ch->conn_fd = ch->doorbell_fd = ch->irq_fd = ch->listen_fd = -1;
 	for (uint32_t q = 0; q < SNIC_CHAN_MAX_QUEUES; q++)
 		ch->rxq_irq_fd[q] = -1;
+	for (uint32_t i = 0; i < SNIC_CHAN_MAX_CMD_HOSTS; i++)
+		ch->cmdh[i].conn_fd = ch->cmdh[i].doorbell_fd = ch->cmdh[i].irq_fd = -1;
 	snprintf(dir, sizeof(dir), "%s", s->o.sock_path);
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
@@ -124,8 +126,8 @@ static int send_fds(int fd, const void *buf, size_t len, const int *fds,
 	return sendmsg(fd, &mh, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
 }
 
-static void welcome(int fd, uint32_t status, uint64_t size, const int *fds,
-		    uint32_t n_fds, const char *msg)
+void sim_chan_welcome(int fd, uint32_t status, uint64_t size, const int *fds,
+		      uint32_t n_fds, const char *msg)
 {
 	struct snic_chan_welcome w = {
 		.magic = SNIC_CHAN_MAGIC, .version = SNIC_CHAN_VERSION,
@@ -189,20 +191,31 @@ void sim_chan_hello(struct sim *s, int fd)
 		cred.pid = 0;
 	n = recv(fd, &h, sizeof(h), MSG_DONTWAIT);
 	if (n != (ssize_t)sizeof(h) || h.magic != SNIC_CHAN_MAGIC) {
-		welcome(fd, SNIC_CHAN_VERSION_MISMATCH, 0, NULL, 0,
-			"not a snic channel hello");
+		sim_chan_welcome(fd, SNIC_CHAN_VERSION_MISMATCH, 0, NULL, 0,
+				 "not a snic channel hello");
 		goto refuse;
 	}
 	if (h.version != SNIC_CHAN_VERSION) {
 		snprintf(msg, sizeof(msg), "channel version %u, this snic-sim speaks %u",
 			 h.version, SNIC_CHAN_VERSION);
-		welcome(fd, SNIC_CHAN_VERSION_MISMATCH, 0, NULL, 0, msg);
+		sim_chan_welcome(fd, SNIC_CHAN_VERSION_MISMATCH, 0, NULL, 0, msg);
 		goto refuse;
+	}
+	if (h.flags & ~SNIC_CHAN_HELLO_FLAGS) {
+		snprintf(msg, sizeof(msg), "hello flags 0x%x: this snic-sim knows 0x%x "
+			 "(command-only)", h.flags, SNIC_CHAN_HELLO_FLAGS);
+		sim_chan_welcome(fd, SNIC_CHAN_BAD_FLAGS, 0, NULL, 0, msg);
+		sim_log(s, SNIC_FW_LOG_WARN, "refused host pid %d: %s", (int)cred.pid, msg);
+		goto refuse;
+	}
+	if (h.flags & SNIC_CHAN_HELLO_CMD_ONLY) {
+		sim_cmdh_attach(s, fd, cred.pid);       /* takes the fd */
+		return;
 	}
 	if (ch->conn_fd >= 0) {
 		snprintf(msg, sizeof(msg), "another host is attached (pid %d)",
 			 (int)ch->host_pid);
-		welcome(fd, SNIC_CHAN_BUSY, 0, NULL, 0, msg);
+		sim_chan_welcome(fd, SNIC_CHAN_BUSY, 0, NULL, 0, msg);
 		sim_log(s, SNIC_FW_LOG_WARN, "refused host pid %d: %s", (int)cred.pid, msg);
 		goto refuse;
 	}
@@ -240,7 +253,7 @@ void sim_chan_hello(struct sim *s, int fd)
 	fds[0] = memfd;
 	fds[1] = ch->doorbell_fd;
 	fds[2] = ch->irq_fd;
-	welcome(fd, SNIC_CHAN_OK, size, fds, 3, NULL);
+	sim_chan_welcome(fd, SNIC_CHAN_OK, size, fds, 3, NULL);
 	close(memfd);
 	if (send_rxq_irqs(fd, ch))      /* the host's open fails and hangs up */
 		sim_log(s, SNIC_FW_LOG_WARN, "cannot hand the rx interrupts to host pid %d: %s",
@@ -258,7 +271,7 @@ void sim_chan_hello(struct sim *s, int fd)
 nomem:
 	snprintf(msg, sizeof(msg), "snic-sim could not create the shared memory: %s",
 		 strerror(errno));
-	welcome(fd, SNIC_CHAN_NOMEM, 0, NULL, 0, msg);
+	sim_chan_welcome(fd, SNIC_CHAN_NOMEM, 0, NULL, 0, msg);
 	if (memfd >= 0)
 		close(memfd);
 	if (ch->mem)
@@ -299,6 +312,7 @@ void sim_chan_detach(struct sim *s, const char *why)
 void sim_chan_close(struct sim *s)
 {
 	sim_chan_detach(s, "snic-sim is stopping");
+	sim_cmdh_detach_all(s, "snic-sim is stopping");
 	if (s->ch.listen_fd >= 0) {
 		close(s->ch.listen_fd);
 		unlink(s->o.sock_path);
@@ -306,14 +320,15 @@ void sim_chan_close(struct sim *s)
 	}
 }
 
-static int poll_commands(struct sim *s)
+/* Each slot is looked at once: at most SNIC_CHAN_CMD_SLOTS commands of one
+ * attachment per turn, whatever its host keeps posting. */
+int sim_chan_serve_slots(struct sim *s, struct snic_chan_cmd *cmds)
 {
 	static _Alignas(8) uint8_t in[SNIC_IFC_MAX_IN], out[SNIC_IFC_MAX_OUT];
-	struct sim_chan *ch = &s->ch;
 	int work = 0;
 
 	for (uint32_t i = 0; i < SNIC_CHAN_CMD_SLOTS; i++) {
-		struct snic_chan_cmd *c = &ch->cmds[i];
+		struct snic_chan_cmd *c = &cmds[i];
 		uint32_t in_len;
 		size_t out_len;
 
@@ -329,9 +344,17 @@ static int poll_commands(struct sim *s)
 		c->out_len = (uint32_t)out_len;
 		STORE(&c->state, SNIC_CHAN_CMD_DONE);
 		s->stats.commands++;
-		ch->irq_pending = true;
 		work++;
 	}
+	return work;
+}
+
+static int poll_commands(struct sim *s)
+{
+	int work = sim_chan_serve_slots(s, s->ch.cmds);
+
+	if (work)
+		s->ch.irq_pending = true;
 	return work;
 }
 
@@ -374,11 +397,43 @@ static int poll_tx(struct sim *s)
 	return work;
 }
 
+/* The command slots of every attachment - the data host's and each
+ * command-only host's - in turn, starting with another one each turn. */
 int sim_chan_poll(struct sim *s)
 {
-	if (s->ch.conn_fd < 0)
-		return 0;
-	return poll_commands(s) + poll_tx(s);
+	const uint32_t n = 1u + SNIC_CHAN_MAX_CMD_HOSTS;
+	uint32_t first = s->ch.cmd_turn++ % n;
+	int work = 0;
+
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t a = (first + k) % n;
+
+		if (a)
+			work += sim_cmdh_poll(s, a - 1);
+		else if (s->ch.conn_fd >= 0)
+			work += poll_commands(s);
+	}
+	if (s->ch.conn_fd >= 0)
+		work += poll_tx(s);
+	return work;
+}
+
+void sim_chan_conn_event(struct sim *s, uint32_t idx)
+{
+	if (idx == 0)
+		sim_chan_detach(s, "the host closed the channel or exited");
+	else if (idx <= SNIC_CHAN_MAX_CMD_HOSTS)
+		sim_cmdh_detach(s, idx - 1, "the host closed the channel or exited");
+}
+
+void sim_chan_doorbell(struct sim *s, uint32_t idx)
+{
+	int fd = idx == 0 ? s->ch.doorbell_fd
+		 : idx <= SNIC_CHAN_MAX_CMD_HOSTS ? s->ch.cmdh[idx - 1].doorbell_fd : -1;
+	uint64_t v;
+
+	if (fd >= 0)
+		(void)!read(fd, &v, sizeof(v));
 }
 
 void sim_chan_rep_rx(struct sim *s, uint16_t vport, const uint8_t *frame,
@@ -466,6 +521,7 @@ void sim_chan_kick(struct sim *s)
 	struct sim_chan *ch = &s->ch;
 	uint64_t one = 1;
 
+	sim_cmdh_kick(s);
 	if (!ch->irq_pending || ch->conn_fd < 0)
 		return;
 	ch->irq_pending = false;
@@ -479,6 +535,7 @@ void sim_chan_kick(struct sim *s)
 
 void sim_chan_sleep(struct sim *s, bool sleeping)
 {
+	sim_cmdh_sleep(s, sleeping);
 	if (s->ch.conn_fd < 0)
 		return;
 	STORE(&s->ch.shm->nic_sleeping.v, sleeping);
@@ -487,12 +544,13 @@ void sim_chan_sleep(struct sim *s, bool sleeping)
 
 void sim_chan_sync_stats(struct sim *s)
 {
-	if (s->ch.conn_fd < 0)
-		return;
 	for (unsigned i = 0; i < s->board->n_uplinks; i++) {
 		s->stats.uplink_rx[i] = s->uplinks[i].rx;
 		s->stats.uplink_tx[i] = s->uplinks[i].tx;
 	}
+	sim_cmdh_sync_stats(s);
+	if (s->ch.conn_fd < 0)
+		return;
 	memcpy(&s->ch.shm->stats, &s->stats, sizeof(s->stats));
 	s->ch.shm->heartbeat.v++;
 }

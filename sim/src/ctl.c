@@ -101,12 +101,19 @@ static void status(struct sim *s, struct out *o)
 	    (unsigned long long)st->rx_too_big, (unsigned long long)st->no_host,
 	    (unsigned long long)st->events_lost, (unsigned long long)st->rxq_irqs);
 	{
+		char cmdh[512];
+
+		sim_cmdh_status(s, cmdh, sizeof(cmdh));
+		put(o, "%s", cmdh);
+	}
+	{
 		struct snic_fw_usage u;
 
 		snic_fw_get_usage(s->fw, &u);
 		put(o, "steering tables=%u groups=%u entries=%u\n", u.tables, u.groups,
 		    u.entries);
 	}
+	put(o, "sriov total_vfs=%u num_vfs=%u\n", s->board->n_vfs, s->num_vfs);
 	for (unsigned i = 0; i < s->board->n_uplinks; i++)
 		port_line(o, &s->uplinks[i]);
 	port_line(o, &s->pf);
@@ -127,7 +134,11 @@ static void request(struct sim *s, char *line, struct out *o)
 		status(s, o);
 	} else if (argc == 3 && !strcmp(argv[0], "capture")) {
 		struct sim_port *p = sim_port_by_label(s, argv[1]);
-		if (!p || p->fd < 0)
+		if (p && SNIC_IFC_VPORT_IS_VF(p->vport) && !p->enabled)
+			put(o, "error: %s is not enabled (SR-IOV: %u of %u VFs enabled): "
+			    "enable it first (SET_NUM_VFS)\n", argv[1], s->num_vfs,
+			    s->board->n_vfs);
+		else if (!p || p->fd < 0)
 			put(o, "error: no port '%s' (uplink0, pf, vf0..vf%u)\n", argv[1],
 			    s->board->n_vfs ? s->board->n_vfs - 1 : 0);
 		else if (sim_port_capture(s, p, argv[2], err, sizeof(err)))

@@ -130,12 +130,16 @@ static void hal_event(void *ctx, const struct snic_ifc_event *ev)
 	struct sim *s = ctx;
 	uint16_t type = snic_ifc_le16(ev->type), vport = snic_ifc_le16(ev->vport);
 
-	/* a VF's link state is its TAP's carrier */
-	if (type == SNIC_EVENT_PORT_LINK && SNIC_IFC_VPORT_IS_VF(vport)) {
+	/* a VF's link state is its TAP's carrier (before the ports exist,
+	 * at start-up, the TAPs are made with the link as it is then) */
+	if (type == SNIC_EVENT_PORT_LINK && SNIC_IFC_VPORT_IS_VF(vport) &&
+	    s->ports_ready) {
 		struct sim_port *p = sim_port_of_vport(s, vport);
 		if (p)
 			sim_port_set_carrier(s, p, snic_ifc_le32(ev->value) != 0);
 	}
+	if (type == SNIC_EVENT_SRIOV)
+		sim_ports_sriov_event(s, snic_ifc_le32(ev->value));
 	sim_chan_event(s, ev);
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,13 +47,18 @@ static void usage(FILE *f)
 "                           %s)\n"
 "  -s, --socket PATH        device channel (default: /run/snic/NAME.sock);\n"
 "                           the control socket is the same path, .ctl\n"
+"      --num-vfs N          enable VFs 0..N-1 at start (default: all the\n"
+"                           board's); only enabled VFs have a TAP.  The host\n"
+"                           changes it with the firmware's SET_NUM_VFS\n"
 "      --vf-netns N=NETNS   create VF N's TAP in network namespace NETNS\n"
 "                           (a name from ip netns, or a /proc/PID/ns/net path);\n"
 "                           repeatable\n"
 "      --uplink-mac MAC     uplink 0's MAC address (default: the board's);\n"
 "                           NICs sharing an underlay need distinct ones\n"
 "      --vf-mac N=MAC       VF N's MAC address (default: the board's mac-base\n"
-"                           + N), as the PF driver would set it\n"
+"                           + N), as the PF driver would set it; VFs enabled\n"
+"                           at start only (enabling a VF later gives it the\n"
+"                           board's default, as after a reset)\n"
 "      --uplink-netns NETNS create the uplink TAP in NETNS (the underlay)\n"
 "      --uplink-dev IFNAME  use AF_PACKET on existing IFNAME (in --uplink-netns\n"
 "                           when given) instead of creating a TAP\n"
@@ -67,6 +73,9 @@ static void usage(FILE *f)
 "      --check              boot the firmware on the board with these options,\n"
 "                           print what it would be (model, vfs, uplinks,\n"
 "                           default_board) and exit: 0 usable, 1 not\n"
+"\n"
+"VF rate limits (max_rate) are shaped: snic-sim stops reading a VF's TAP while\n"
+"the VF is over its rate, so the VM sees back-pressure.\n"
 "\n"
 "Control (snic-sim ctl): status | capture PORT FILE|off | link uplinkN up|down\n"
 "| stop.  SIGTERM or SIGINT stop snic-sim cleanly: its TAPs and sockets go.\n"
@@ -90,12 +99,13 @@ static int parse_name(struct sim_opts *o, const char *v)
 static int parse_opts(struct sim_opts *o, int argc, char **argv)
 {
 	enum { O_VF_NETNS = 256, O_VF_MAC, O_UPLINK_NETNS, O_UPLINK_DEV, O_NO_PF_TAP,
-	       O_VERSION, O_CHECK, O_UPLINK_MAC };
+	       O_VERSION, O_CHECK, O_UPLINK_MAC, O_NUM_VFS };
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "board", required_argument, NULL, 'b' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "vf-netns", required_argument, NULL, O_VF_NETNS },
+		{ "num-vfs", required_argument, NULL, O_NUM_VFS },
 		{ "vf-mac", required_argument, NULL, O_VF_MAC },
 		{ "uplink-netns", required_argument, NULL, O_UPLINK_NETNS },
 		{ "uplink-dev", required_argument, NULL, O_UPLINK_DEV },
@@ -116,6 +126,7 @@ static int parse_opts(struct sim_opts *o, int argc, char **argv)
 	snprintf(o->name, sizeof(o->name), "snic0");
 	o->board = SNIC_DEFAULT_BOARD;
 	o->log_level = SNIC_FW_LOG_INFO;
+	o->num_vfs = -1;
 	while ((c = getopt_long(argc, argv, "n:b:s:c:p:vqh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
@@ -133,6 +144,17 @@ static int parse_opts(struct sim_opts *o, int argc, char **argv)
 				return -1;
 			}
 			o->vf_netns[n] = eq + 1;
+			break;
+		}
+		case O_NUM_VFS: {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+			if (!optarg[0] || *end || optarg[0] == '-' || n > SNIC_IFC_MAX_VFS) {
+				fprintf(stderr, "snic-sim: --num-vfs '%s': expected a number "
+					"of VFs, 0..%u\n", optarg, SNIC_IFC_MAX_VFS);
+				return -1;
+			}
+			o->num_vfs = (int)n;
 			break;
 		}
 		case O_VF_MAC: {
@@ -319,6 +341,34 @@ static int set_uplink_mac(struct sim *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* --num-vfs: the firmware boots with all the board's VFs enabled. */
+static int set_num_vfs(struct sim *s, char *err, size_t errlen)
+{
+	static struct snic_fwc c;
+	uint32_t total = 0, n = (uint32_t)s->o.num_vfs;
+	char e[256];
+
+	snic_fwc_init_direct(&c, s->fw, SNIC_IFC_FUNC_PF);
+	if (snic_fwc_query_sriov(&c, &total, &s->num_vfs)) {
+		snprintf(err, errlen, "SR-IOV: %s", snic_fwc_strerror(&c, e, sizeof(e)));
+		return -1;
+	}
+	if (s->o.num_vfs < 0 || n == s->num_vfs)
+		return 0;
+	if (n > total) {
+		snprintf(err, errlen, "--num-vfs %u: the board %s has %u VFs", n,
+			 s->o.board, total);
+		return -1;
+	}
+	if (snic_fwc_set_num_vfs(&c, 0) || snic_fwc_set_num_vfs(&c, n)) {
+		snprintf(err, errlen, "--num-vfs %u: %s", n,
+			 snic_fwc_strerror(&c, e, sizeof(e)));
+		return -1;
+	}
+	s->num_vfs = n;
+	return 0;
+}
+
 static int start(struct sim *s, char *err, size_t errlen)
 {
 	const struct snic_fw_board *b;
@@ -335,6 +385,8 @@ static int start(struct sim *s, char *err, size_t errlen)
 	if (r)
 		return -1;
 	b = s->board = snic_fw_get_board(s->fw);
+	if (set_num_vfs(s, err, errlen))
+		return -1;
 	for (unsigned i = 0; i < b->n_vfs; i++) {
 		static const uint8_t zero[6];
 		struct snic_ifc_vport_ctx x = { 0 };
@@ -343,6 +395,11 @@ static int start(struct sim *s, char *err, size_t errlen)
 
 		if (!memcmp(s->o.vf_mac[i], zero, 6))
 			continue;
+		if (i >= s->num_vfs) {
+			snprintf(err, errlen, "--vf-mac %u: VF %u is not enabled (--num-vfs "
+				 "%u)", i, i, s->num_vfs);
+			return -1;
+		}
 		memcpy(x.mac, s->o.vf_mac[i], 6);
 		snic_fwc_init_direct(&c, s->fw, SNIC_IFC_FUNC_PF);
 		if (snic_fwc_modify_vport(&c, SNIC_IFC_VPORT_VF(i), SNIC_VPORT_F_MAC, &x)) {
@@ -365,9 +422,9 @@ static int start(struct sim *s, char *err, size_t errlen)
 		}
 	}
 	if (s->o.check) {
-		printf("model=\"%s\" firmware=%s vfs=%u uplinks=%u board=%s "
+		printf("model=\"%s\" firmware=%s vfs=%u num_vfs=%u uplinks=%u board=%s "
 		       "default_board=%s\n", b->model, SNIC_FW_VERSION, b->n_vfs,
-		       b->n_uplinks, s->o.board, SNIC_DEFAULT_BOARD);
+		       s->num_vfs, b->n_uplinks, s->o.board, SNIC_DEFAULT_BOARD);
 		return 1;       /* main: checked, stop here */
 	}
 	s->vfs = calloc(b->n_vfs ? b->n_vfs : 1, sizeof(*s->vfs));
@@ -386,11 +443,13 @@ static int start(struct sim *s, char *err, size_t errlen)
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	s->sig_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (s->epfd < 0 || s->sig_fd < 0 || !s->vfs) {
+	s->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (s->epfd < 0 || s->sig_fd < 0 || s->timer_fd < 0 || !s->vfs) {
 		snprintf(err, errlen, "cannot set up the event loop: %s", strerror(errno));
 		return -1;
 	}
 	sim_epoll_add(s, s->sig_fd, SIM_TAG(SIM_TAG_SIGNAL, 0));
+	sim_epoll_add(s, s->timer_fd, SIM_TAG(SIM_TAG_TIMER, 0));
 	/* the sockets first: a second snic-sim of the same name is told so */
 	if (sim_chan_listen(s, err, errlen) || sim_ctl_listen(s, err, errlen))
 		return -1;
@@ -403,6 +462,7 @@ static int start(struct sim *s, char *err, size_t errlen)
 		if (p->fd >= 0)
 			sim_epoll_add(s, p->fd, SIM_TAG(SIM_TAG_PORT, i));
 	}
+	s->ports_ready = true;
 	for (unsigned i = 0; i < s->o.n_captures; i++) {
 		char spec[300], *eq;
 		struct sim_port *p;
@@ -410,6 +470,11 @@ static int start(struct sim *s, char *err, size_t errlen)
 		eq = strchr(spec, '=');
 		*eq = '\0';
 		p = sim_port_by_label(s, spec);
+		if (p && SNIC_IFC_VPORT_IS_VF(p->vport) && !p->enabled) {
+			snprintf(err, errlen, "--capture %s: %s is not enabled (--num-vfs "
+				 "%u)", s->o.captures[i], spec, s->num_vfs);
+			return -1;
+		}
 		if (!p) {
 			snprintf(err, errlen, "--capture %s: no port '%s' (uplink0, pf, "
 				 "vf0..vf%u)", s->o.captures[i], spec,
@@ -427,9 +492,10 @@ static int start(struct sim *s, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	sim_log(s, SNIC_FW_LOG_INFO, "%s (firmware %s): %u uplink(s), PF, %u VFs; "
-		"device channel %s, control %s", b->model, SNIC_FW_VERSION,
-		b->n_uplinks, b->n_vfs, s->o.sock_path, s->o.ctl_path);
+	sim_log(s, SNIC_FW_LOG_INFO, "%s (firmware %s): %u uplink(s), PF, %u of %u "
+		"VFs enabled; device channel %s, control %s", b->model,
+		SNIC_FW_VERSION, b->n_uplinks, s->num_vfs, b->n_vfs, s->o.sock_path,
+		s->o.ctl_path);
 	return 0;
 }
 
@@ -448,6 +514,8 @@ static void stop(struct sim *s)
 		unlink(s->o.pidfile);
 	if (s->sig_fd >= 0)
 		close(s->sig_fd);
+	if (s->timer_fd >= 0)
+		close(s->timer_fd);
 	if (s->epfd >= 0)
 		close(s->epfd);
 	free(s->vfs);
@@ -457,7 +525,6 @@ static void stop(struct sim *s)
 static int handle(struct sim *s, const struct epoll_event *ev)
 {
 	uint32_t type = (uint32_t)(ev->data.u64 >> 32), idx = (uint32_t)ev->data.u64;
-	uint64_t v;
 
 	switch (type) {
 	case SIM_TAG_PORT: {
@@ -488,15 +555,17 @@ static int handle(struct sim *s, const struct epoll_event *ev)
 		}
 		return 1;
 	}
-	case SIM_TAG_CONN:
+	case SIM_TAG_CONN:      /* idx 0: the data host, i + 1: command-only i */
 		if (ev->events & (EPOLLHUP | EPOLLRDHUP | EPOLLERR | EPOLLIN))
-			sim_chan_detach(s, "the host closed the channel or exited");
+			sim_chan_conn_event(s, idx);
 		return 1;
 	case SIM_TAG_DOORBELL:
-		(void)!read(s->ch.doorbell_fd, &v, sizeof(v));
+		sim_chan_doorbell(s, idx);
 		return 0;       /* the rings say what to do */
 	case SIM_TAG_CTL:
 		return sim_ctl_accept(s);
+	case SIM_TAG_TIMER:
+		return sim_ports_timer(s);
 	case SIM_TAG_SIGNAL: {
 		struct signalfd_siginfo si;
 		if (read(s->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
@@ -543,6 +612,10 @@ static void run(struct sim *s)
 		for (int i = 0; i < n; i++)
 			work += handle(s, &evs[i]);
 		work += sim_chan_poll(s);
+		if (s->sriov_sync) {
+			sim_ports_sync(s);
+			work++;
+		}
 		sim_chan_kick(s);
 		s->loops++;
 		idle = work ? 0 : idle + 1;
@@ -561,7 +634,7 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "ctl"))
 		return sim_ctl_client(argc - 1, argv + 1);
-	s.epfd = s.sig_fd = s.ctl_fd = -1;
+	s.epfd = s.sig_fd = s.ctl_fd = s.timer_fd = -1;
 	for (unsigned i = 0; i < SIM_MAX_PENDING; i++)
 		s.pending[i].fd = -1;
 	s.ch.listen_fd = s.ch.conn_fd = s.ch.doorbell_fd = s.ch.irq_fd = -1;

@@ -8,6 +8,16 @@
  * in the underlay namespace, or AF_PACKET on an existing interface (a veth).
  * TAPs are created non-persistent: the kernel deletes them when snic-sim
  * exits, cleanly or not.
+ *
+ * SR-IOV: only enabled VFs have a TAP.  When the firmware's num_vfs changes
+ * (its SRIOV event), the TAPs of the VFs that went are closed - the kernel
+ * deletes them, also inside a VM's namespace - and new VFs get theirs, with
+ * the VF's MAC and link, from the loop once the command is done.
+ *
+ * Shaping: before taking a frame from a VF's TAP, the loop asks the firmware
+ * whether the VF is over its max_rate (snic_fw_vport_tx_wait_ns()).  If so,
+ * the TAP leaves epoll until a timerfd says the wait is over: its queue
+ * fills and the VM's stack sees back-pressure, no spinning meanwhile.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,6 +31,7 @@
 #include <sys/ioctl.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -211,6 +222,34 @@ static void port_init(struct sim_port *p, const char *label, uint16_t vport,
 	snprintf(p->netns, sizeof(p->netns), "%s", netns ? netns : "");
 }
 
+/* epoll tag of VF i's port (see port_at() in main.c) */
+static uint64_t vf_tag(const struct sim *s, unsigned i)
+{
+	return SIM_TAG(SIM_TAG_PORT, s->board->n_uplinks + 1 + i);
+}
+
+/* Make VF i's TAP, with the VF's MAC and link as the firmware has them. */
+static int vf_open(struct sim *s, unsigned i, char *err, size_t errlen)
+{
+	struct sim_port *p = &s->vfs[i];
+	struct snic_ifc_query_vport_out q;
+	struct snic_fwc c;
+
+	snic_fwc_init_direct(&c, s->fw, SNIC_IFC_FUNC_PF);
+	if (snic_fwc_query_vport(&c, SNIC_IFC_VPORT_VF(i), &q) != SNIC_SYN_OK) {
+		snprintf(err, errlen, "vf%u: the firmware does not know it", i);
+		return -1;
+	}
+	if (port_open(s, p, true, q.ctx.mac, err, errlen))
+		return -1;
+	p->enabled = true;
+	if (!q.link_up)
+		sim_port_set_carrier(s, p, false);
+	if (s->ports_ready)
+		sim_epoll_add(s, p->fd, vf_tag(s, i));
+	return 0;
+}
+
 int sim_ports_open(struct sim *s, char *err, size_t errlen)
 {
 	const struct snic_fw_board *b = s->board;
@@ -230,22 +269,67 @@ int sim_ports_open(struct sim *s, char *err, size_t errlen)
 	if (!s->o.no_pf_tap && port_open(s, &s->pf, true, b->pf_mac, err, errlen))
 		return -1;
 	for (unsigned i = 0; i < b->n_vfs; i++) {
-		struct snic_ifc_query_vport_out q;
-		struct snic_fwc c;
-
 		snprintf(label, sizeof(label), "vf%u", i);
 		snprintf(ifname, sizeof(ifname), "%spf0vf%u", s->o.name, i);
 		port_init(&s->vfs[i], label, SNIC_IFC_VPORT_VF(i), ifname,
 			  s->o.vf_netns[i]);
-		snic_fwc_init_direct(&c, s->fw, SNIC_IFC_FUNC_PF);
-		if (snic_fwc_query_vport(&c, SNIC_IFC_VPORT_VF(i), &q) != SNIC_SYN_OK) {
-			snprintf(err, errlen, "vf%u: the firmware does not know it", i);
-			return -1;
-		}
-		if (port_open(s, &s->vfs[i], true, q.ctx.mac, err, errlen))
+		if (i < s->num_vfs && vf_open(s, i, err, errlen))
 			return -1;
 	}
 	return 0;
+}
+
+/* Close VF i's TAP: the kernel deletes the device. */
+static void vf_close(struct sim *s, unsigned i)
+{
+	struct sim_port *p = &s->vfs[i];
+
+	if (p->cap.f) {
+		snic_pcap_close(&p->cap);
+		sim_log(s, SNIC_FW_LOG_INFO, "%s: capture to %s stopped", p->label,
+			p->cap_path);
+		p->cap_path[0] = '\0';
+	}
+	if (p->fd >= 0) {
+		if (s->ports_ready)
+			epoll_ctl(s->epfd, EPOLL_CTL_DEL, p->fd, NULL);
+		close(p->fd);
+		sim_log(s, SNIC_FW_LOG_INFO, "%s: disabled, TAP %s removed", p->label,
+			p->ifname);
+	}
+	if (p->throttled)
+		s->n_throttled--;
+	p->fd = -1;
+	p->kind = SIM_PORT_NONE;
+	p->enabled = p->carrier = p->throttled = false;
+	p->rx = p->tx = p->rx_bytes = p->tx_bytes = 0;
+	p->tx_errors = p->rx_errors = p->rx_too_big = 0;
+}
+
+void sim_ports_sriov_event(struct sim *s, uint32_t n)
+{
+	if (!s->ports_ready)
+		return;         /* start-up: sim_ports_open() follows */
+	for (unsigned i = n; i < s->board->n_vfs; i++)
+		if (s->vfs[i].enabled)
+			vf_close(s, i);
+	s->num_vfs = n;
+	s->sriov_sync = true;
+}
+
+void sim_ports_sync(struct sim *s)
+{
+	char err[400];
+
+	s->sriov_sync = false;
+	for (unsigned i = 0; i < s->num_vfs && i < s->board->n_vfs; i++) {
+		if (s->vfs[i].enabled)
+			continue;
+		if (vf_open(s, i, err, sizeof(err)))
+			sim_log(s, SNIC_FW_LOG_ERR, "SR-IOV: %s; frames to it are lost",
+				err);
+		s->vfs[i].enabled = true;   /* tried: not again */
+	}
 }
 
 void sim_ports_close(struct sim *s)
@@ -300,12 +384,83 @@ static void port_lost(struct sim *s, struct sim_port *p, int err)
 	p->carrier = false;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void timer_arm(struct sim *s, uint64_t at)
+{
+	struct itimerspec its = { 0 };
+
+	if (s->timer_at && s->timer_at <= at)
+		return;
+	its.it_value.tv_sec = (time_t)(at / 1000000000ull);
+	its.it_value.tv_nsec = (long)(at % 1000000000ull);
+	if (timerfd_settime(s->timer_fd, TFD_TIMER_ABSTIME, &its, NULL) == 0)
+		s->timer_at = at;
+}
+
+/* VF port p is over its rate: stop reading it for wait ns. */
+static void port_throttle(struct sim *s, struct sim_port *p, uint64_t wait)
+{
+	struct epoll_event ev = { .events = 0,
+				  .data.u64 = vf_tag(s, (unsigned)(p - s->vfs)) };
+
+	if (epoll_ctl(s->epfd, EPOLL_CTL_MOD, p->fd, &ev) != 0)
+		return;         /* keep reading: the policer drops the excess */
+	p->throttled = true;
+	p->resume_ns = mono_ns() + wait;
+	s->n_throttled++;
+	timer_arm(s, p->resume_ns);
+}
+
+int sim_ports_timer(struct sim *s)
+{
+	uint64_t v, now = mono_ns(), next = 0;
+
+	(void)!read(s->timer_fd, &v, sizeof(v));
+	s->timer_at = 0;
+	for (unsigned i = 0; s->n_throttled && i < s->board->n_vfs; i++) {
+		struct sim_port *p = &s->vfs[i];
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP,
+					  .data.u64 = vf_tag(s, i) };
+
+		if (!p->throttled)
+			continue;
+		if (p->resume_ns > now) {
+			if (!next || p->resume_ns < next)
+				next = p->resume_ns;
+			continue;
+		}
+		p->throttled = false;
+		s->n_throttled--;
+		epoll_ctl(s->epfd, EPOLL_CTL_MOD, p->fd, &ev);
+	}
+	if (next)
+		timer_arm(s, next);
+	return 1;
+}
+
 int sim_port_poll(struct sim *s, struct sim_port *p)
 {
+	bool vf = SNIC_IFC_VPORT_IS_VF(p->vport);
 	int n = 0;
 
-	while (n < SIM_RX_BATCH && p->fd >= 0) {
+	while (n < SIM_RX_BATCH && p->fd >= 0 && !p->throttled) {
 		ssize_t len;
+
+		if (vf) {
+			uint64_t wait = snic_fw_vport_tx_wait_ns(s->fw, p->vport);
+
+			if (wait) {
+				port_throttle(s, p, wait);
+				break;
+			}
+		}
 
 		/* MSG_TRUNC: the frame's real length, to tell a frame larger
 		 * than our buffer (a GSO super-frame on AF_PACKET) from one

@@ -7,8 +7,9 @@
  * VF - possibly inside a VM's network namespace -, a TAP for the PF, and the
  * uplink: a TAP in the underlay namespace or AF_PACKET on an existing
  * interface), representor frames and events into the device channel
- * (chan.c), time from CLOCK_MONOTONIC.  A control socket (ctl.c) takes
- * captures, link changes and status requests.  main.c owns the loop.
+ * (chan.c; its command-only hosts: chan_cmdonly.c), time from
+ * CLOCK_MONOTONIC.  A control socket (ctl.c) takes captures, link changes
+ * and status requests.  main.c owns the loop.
  *
  * Threads: one.  Everything - ports, channel, control, the firmware - is
  * driven from the loop in main.c, which polls adaptively: while there is
@@ -54,6 +55,10 @@ struct sim_port {
 	int fd;
 	uint16_t vport;
 	bool carrier;
+	bool enabled;           /* a VF: enabled (SR-IOV), its TAP made */
+	bool throttled;         /* a VF over its max_rate: not read (out of
+	                           epoll) until resume_ns (the timer) */
+	uint64_t resume_ns;     /* CLOCK_MONOTONIC */
 	struct snic_pcap_writer cap;
 	char cap_path[256];
 	uint64_t rx, tx, rx_bytes, tx_bytes, tx_errors, rx_errors, rx_too_big;
@@ -70,6 +75,7 @@ struct sim_opts {
 	const char *vf_netns[SNIC_IFC_MAX_VFS];
 	uint8_t vf_mac[SNIC_IFC_MAX_VFS][6];  /* all zero: the board's default */
 	uint8_t uplink_mac[6];                /* with have_uplink_mac */
+	int num_vfs;                  /* --num-vfs; -1: all the board's */
 	bool have_uplink_mac;
 	const char *captures[16];     /* "PORT=FILE" */
 	unsigned n_captures;
@@ -77,6 +83,22 @@ struct sim_opts {
 	int log_level;                /* SNIC_FW_LOG_* threshold */
 	bool no_pf_tap;
 	bool check;                   /* --check: validate and exit */
+};
+
+/* A command-only host (snic_chan.h): its own memory (header + command
+ * slots), doorbell and interrupt; `on` says the place is taken. */
+struct sim_cmd_host {
+	bool on;
+	bool irq_pending;
+	int conn_fd;
+	int doorbell_fd;              /* host -> NIC */
+	int irq_fd;                   /* NIC -> host */
+	pid_t pid;
+	uint8_t *mem;
+	size_t mem_size;
+	struct snic_chan_shm *shm;
+	struct snic_chan_cmd *cmds;
+	uint64_t commands;            /* executed for it */
 };
 
 struct sim_chan {
@@ -102,6 +124,10 @@ struct sim_chan {
 	/* queues with rx published since the last kick (look at rx_armed) */
 	uint64_t rxq_kick[(SNIC_CHAN_MAX_QUEUES + 63) / 64];
 	uint64_t attaches;
+	/* command-only hosts (chan_cmdonly.c); conn/doorbell tag index i + 1 */
+	struct sim_cmd_host cmdh[SNIC_CHAN_MAX_CMD_HOSTS];
+	uint32_t cmd_turn;            /* who is served first this turn */
+	uint64_t cmd_attaches, cmd_refused;
 };
 
 struct sim {
@@ -114,6 +140,12 @@ struct sim {
 	struct sim_port uplinks[SNIC_IFC_MAX_UPLINKS];
 	struct sim_port pf;
 	struct sim_port *vfs;         /* board->n_vfs of them */
+	uint32_t num_vfs;             /* enabled VFs (the firmware's SR-IOV) */
+	bool ports_ready;             /* ports opened, in epoll */
+	bool sriov_sync;              /* VFs were enabled: make their TAPs */
+	int timer_fd;                 /* wakes throttled VFs (timerfd) */
+	uint64_t timer_at;            /* when it is armed for; 0: not */
+	uint32_t n_throttled;
 	struct sim_chan ch;
 	int ctl_fd;
 	struct { int fd; enum sim_pending_kind kind; uint64_t seq; } pending[SIM_MAX_PENDING];
@@ -135,6 +167,7 @@ enum sim_tag {
 	SIM_TAG_SIGNAL,
 	SIM_TAG_PORT,           /* index: see port_at() in main.c */
 	SIM_TAG_PENDING,        /* index: slot in struct sim.pending */
+	SIM_TAG_TIMER,          /* the shaping timer */
 };
 
 void sim_pending_add(struct sim *s, int fd, enum sim_pending_kind kind);
@@ -158,6 +191,13 @@ void sim_port_send(struct sim *s, struct sim_port *p, const uint8_t *frame,
 void sim_port_set_carrier(struct sim *s, struct sim_port *p, bool up);
 int sim_port_capture(struct sim *s, struct sim_port *p, const char *path,
 		     char *err, size_t errlen);
+/* SR-IOV: the firmware's num_vfs is now n; the TAPs of the VFs that went
+ * are closed (the kernel deletes them) at once, those of new VFs are made
+ * by sim_ports_sync() from the loop, after the command. */
+void sim_ports_sriov_event(struct sim *s, uint32_t n);
+void sim_ports_sync(struct sim *s);
+/* The shaping timer fired: read the VFs whose wait is over again. */
+int sim_ports_timer(struct sim *s);
 /* Run fn inside network namespace ns (by name); 0 or -errno. */
 int sim_in_netns(const char *ns, int (*fn)(void *), void *arg);
 
@@ -176,6 +216,28 @@ void sim_chan_event(struct sim *s, const struct snic_ifc_event *ev);
 void sim_chan_kick(struct sim *s);
 void sim_chan_sleep(struct sim *s, bool sleeping);
 void sim_chan_sync_stats(struct sim *s);
+/* Answer a hello: struct snic_chan_welcome with n_fds descriptors. */
+void sim_chan_welcome(int fd, uint32_t status, uint64_t size, const int *fds,
+		      uint32_t n_fds, const char *msg);
+/* The data host's (idx 0) or command-only host idx - 1's socket or doorbell
+ * (SIM_TAG_CONN / SIM_TAG_DOORBELL index). */
+void sim_chan_conn_event(struct sim *s, uint32_t idx);
+void sim_chan_doorbell(struct sim *s, uint32_t idx);
+/* Execute the POSTED slots of one attachment (at most SNIC_CHAN_CMD_SLOTS);
+ * returns commands executed. */
+int sim_chan_serve_slots(struct sim *s, struct snic_chan_cmd *cmds);
+
+/* chan_cmdonly.c: command-only hosts */
+void sim_cmdh_attach(struct sim *s, int fd, pid_t pid);
+void sim_cmdh_detach(struct sim *s, uint32_t i, const char *why);
+void sim_cmdh_detach_all(struct sim *s, const char *why);
+/* Serve host i's slots; returns commands executed. */
+int sim_cmdh_poll(struct sim *s, uint32_t i);
+void sim_cmdh_kick(struct sim *s);
+void sim_cmdh_sleep(struct sim *s, bool sleeping);
+void sim_cmdh_sync_stats(struct sim *s);
+/* "cmdhosts ..." and one "cmdhost ..." line per host, for ctl status. */
+void sim_cmdh_status(struct sim *s, char *buf, size_t len);
 
 /* ctl.c */
 int sim_ctl_listen(struct sim *s, char *err, size_t errlen);

@@ -43,7 +43,8 @@
  *
  * The seed corpus (corpus/fuzz_cmd/) builds switchdev pipelines in this
  * format: encap to the uplink, decap from it, goto chains, modify header,
- * VLAN push/pop, flooding, vport policy, teardown, refusals.
+ * VLAN push/pop, flooding, vport policy, teardown, refusals, SR-IOV
+ * (disable, frames from and to disabled VFs, enable, refusals).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +102,8 @@ static const struct op ops[] = {
 	{ SNIC_CMD_QUERY_VPORT, sizeof(struct snic_ifc_query_vport_in), sizeof(struct snic_ifc_query_vport_out), "QUERY_VPORT" },
 	{ SNIC_CMD_MODIFY_VPORT, sizeof(struct snic_ifc_modify_vport_in), HDR_OUT, "MODIFY_VPORT" },
 	{ SNIC_CMD_QUERY_STATS, HDR_IN, sizeof(struct snic_ifc_query_stats_out), "QUERY_STATS" },
+	{ SNIC_CMD_QUERY_SRIOV, HDR_IN, sizeof(struct snic_ifc_query_sriov_out), "QUERY_SRIOV" },
+	{ SNIC_CMD_SET_NUM_VFS, sizeof(struct snic_ifc_set_num_vfs_in), HDR_OUT, "SET_NUM_VFS" },
 };
 #define N_OPS (sizeof(ops) / sizeof(ops[0]))
 

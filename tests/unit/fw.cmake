@@ -6,7 +6,8 @@ set(SNIC_TINY_BOARD_DTB ${PROJECT_BINARY_DIR}/tests/fixtures/tiny.dtb)
 snic_dtb(snic_board_tiny ${SNIC_TINY_BOARD_DTB}
          ${PROJECT_SOURCE_DIR}/tests/fixtures/boards/tiny.dts)
 
-foreach(t test_fw_model test_fw_cmds test_fw_board test_fw_pipeline test_fw_recover)
+foreach(t test_fw_model test_fw_cmds test_fw_board test_fw_pipeline test_fw_recover
+          test_fw_sriov)
   snic_test(NAME ${t} SOURCES ${t}.c LIBS snic_fw_hosted LABELS unit)
   target_compile_definitions(${t} PRIVATE
     SNIC_SMALL_BOARD="${SNIC_SMALL_BOARD_DTB}"

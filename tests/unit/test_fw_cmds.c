@@ -705,6 +705,46 @@ static void test_recover(void)
 		  sizeof(outbox), SNIC_SYN_PERMISSION);
 }
 
+/* SR-IOV: each refusal of QUERY_SRIOV / SET_NUM_VFS, and of a disabled VF
+ * (test_fw_sriov.c checks what the accepted commands do). */
+static void test_sriov(void)
+{
+	struct snic_ifc_set_num_vfs_in *n;
+	struct snic_ifc_match m = { .src_vport = 0xffff }, v = { 0 };
+	struct snic_ifc_actions a = { .flags = snic_ifc_le32(SNIC_ACT_DROP) };
+	uint32_t t, g, e;
+
+	SNIC_OK(&nic.pf, snic_fwc_reset_steering(&nic.pf, NULL));
+	SNIC_OK(&nic.pf, snic_fwc_set_esw_mode(&nic.pf, SNIC_ESW_SWITCHDEV));
+	refuse_as("VF0 queries SR-IOV", SNIC_IFC_FUNC_VF(0),
+		  mb(SNIC_CMD_QUERY_SRIOV, 8), 8, sizeof(outbox), SNIC_SYN_PERMISSION);
+	n = mb(SNIC_CMD_SET_NUM_VFS, sizeof(*n));
+	n->num_vfs = snic_ifc_le32(5);
+	refuse("5 of 4 VFs", n, sizeof(*n), SNIC_SYN_NUM_VFS_RANGE);
+	n->num_vfs = snic_ifc_le32(2);
+	refuse("4 -> 2 VFs", n, sizeof(*n), SNIC_SYN_NUM_VFS_BUSY);
+	n->num_vfs = 0;
+	n->rsvd = 1;
+	refuse("num VFs rsvd", n, sizeof(*n), SNIC_SYN_RSVD_NOT_ZERO);
+	n->rsvd = 0;
+	refuse_as("VF1 disables VFs", SNIC_IFC_FUNC_VF(1), n, sizeof(*n),
+		  sizeof(outbox), SNIC_SYN_PERMISSION);
+	/* an entry matching on VF3 holds the VFs enabled */
+	SNIC_OK(&nic.pf, snic_fwc_create_table(&nic.pf, 0, 0, 0, SNIC_TABLE_F_ROOT, &t));
+	SNIC_OK(&nic.pf, snic_fwc_create_group(&nic.pf, t, &m, &g));
+	v.src_vport = snic_ifc_be16(SNIC_IFC_VPORT_VF(3));
+	SNIC_OK(&nic.pf, snic_fwc_create_entry(&nic.pf, g, 0, &v, &a, &e));
+	refuse("disable VFs an entry matches on", mb(SNIC_CMD_SET_NUM_VFS, sizeof(*n)),
+	       sizeof(*n), SNIC_SYN_NUM_VFS_IN_USE);
+	SNIC_OK(&nic.pf, snic_fwc_reset_steering(&nic.pf, NULL));
+	SNIC_OK(&nic.pf, snic_fwc_set_num_vfs(&nic.pf, 0));
+	refuse("modify disabled VF1", vport_in(SNIC_IFC_VPORT_VF(1), SNIC_VPORT_F_TRUST),
+	       sizeof(struct snic_ifc_modify_vport_in), SNIC_SYN_VF_DISABLED);
+	refuse_as("disabled VF0 queries caps", SNIC_IFC_FUNC_VF(0),
+		  mb(SNIC_CMD_QUERY_CAPS, 8), 8, sizeof(outbox), SNIC_SYN_VF_DISABLED);
+	SNIC_OK(&nic.pf, snic_fwc_set_num_vfs(&nic.pf, 4));
+}
+
 int main(void)
 {
 	snic_test_nic_boot(&nic, SNIC_SMALL_BOARD);
@@ -720,6 +760,7 @@ int main(void)
 	test_counters();
 	test_vports();
 	test_recover();
+	test_sriov();
 
 	/* every syndrome of the ABI was produced */
 #define SEEN(name, val, st, text) \

@@ -94,6 +94,9 @@ fi
 stage "dump-flows on h1 (offload state, hardware/software counters)"
 "$snicctl" --socket "$state/h1-offloadd.sock" dump-flows | sed 's/^/  /'
 
+stage "h1's virtual functions (snic-sriov list: MAC, VLAN, rate, link, VM)"
+"$build/sriov/snic-sriov" list "$state/h1.sock" | sed 's/^/  /' || fail=1
+
 stage "the NICs' counters (snic-sim ctl status)"
 for h in h1 h2; do
   "$sim" ctl --ctl "$state/$h.ctl" status 2>/dev/null |
@@ -106,6 +109,7 @@ if [[ $keep -eq 1 ]]; then
     "The simulated cloud is up.  Enter a VM:" \
     "  sim/snic-topo exec --prefix demo a1 -- bash" \
     "Rules of host h1: $snicctl --socket $state/h1-offloadd.sock dump-flows" \
+    "VFs of host h1:   $build/sriov/snic-sriov list $state/h1.sock" \
     "Status:        sim/snic-topo status --prefix demo" \
     "Tear it down:  sim/snic-topo down --prefix demo"
 fi

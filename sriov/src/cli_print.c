@@ -119,8 +119,16 @@ static void vf_text_header(void)
 
 static void vf_text(const struct snic_sriov_vf *v)
 {
-	char mac[18], rate[24], link[24];
+	char mac[18], rate[24], link[24], vm[80];
 
+	/* the VM it is attached to; else a named namespace its netdev is in
+	 * (snic-sim --vf-netns: a VM without an attachment record) */
+	if (v->vm[0])
+		snprintf(vm, sizeof(vm), "%s", v->vm);
+	else if (v->netns[0] && v->netns[0] != '/')
+		snprintf(vm, sizeof(vm), "(netns %.64s)", v->netns);
+	else
+		snprintf(vm, sizeof(vm), "-");
 	snic_sriov_format_mac(v->mac, mac);
 	snprintf(rate, sizeof(rate), "%u/%u", v->min_rate, v->max_rate);
 	snprintf(link, sizeof(link), "%s%s", snic_sriov_link_name(v->link_state),
@@ -129,7 +137,7 @@ static void vf_text(const struct snic_sriov_vf *v)
 	       v->index, v->pci[0] ? v->pci : "-", v->netdev[0] ? v->netdev : "-", mac,
 	       v->vlan, v->qos, tri(v->spoofchk), tri(v->trust), rate, link,
 	       v->driver[0] ? v->driver : "-", v->representor[0] ? v->representor : "-",
-	       v->vm[0] ? v->vm : "-");
+	       vm);
 	if (v->have_stats && (v->drop_spoof || v->drop_rate || v->drop_link))
 		printf("      drops: spoof %llu, rate %llu, link %llu\n",
 		       (unsigned long long)v->drop_spoof, (unsigned long long)v->drop_rate,

@@ -101,7 +101,6 @@ static inline void test_frame(struct raw *r, const char *ifname, uint8_t tag, si
 static inline void pmd_test_begin(const char *prog)
 {
 	static char vdev[256];
-	int ready = 0;
 
 	snic_test_need_root();
 	snprintf(name, sizeof(name), "p%05d", (int)(getpid() % 100000));
@@ -115,15 +114,7 @@ static inline void pmd_test_begin(const char *prog)
 				    SNIC_SIM, name, sock,
 				    snic_test_build_path("tests/fixtures/small.dtb")) > 0,
 		     "start snic-sim");
-	for (int i = 0; i < 100 && !ready; i++) {
-		ready = snic_net_run(NULL, NULL, "%s ctl --ctl %s status >/dev/null 2>&1",
-				     SNIC_SIM, ctl) == 0;
-		if (!ready)
-			usleep(50000);
-	}
-	if (!ready)
-		snic_net_run(NULL, NULL, "cat %s", simlog);
-	SNIC_REQUIRE(ready, "snic-sim is up");
+	SNIC_REQUIRE(snic_net_sim_wait(SNIC_SIM, ctl, simlog) == 0, "snic-sim is up");
 
 	snprintf(vdev, sizeof(vdev), "net_snic0,dev=%s,representor=vf[0-1]", sock);
 	char *eal[] = { (char *)prog, "-l", "0", "--no-huge", "--no-shconf", "--no-pci",

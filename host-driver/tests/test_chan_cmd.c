@@ -69,38 +69,11 @@ static uint64_t thread_cpu_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static unsigned long long proc_ticks(pid_t pid)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long ut = 0, st = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
-		sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st);
-	fclose(f);
-	return ut + st;
-}
-
-static char *sim_status(void)
-{
-	char *out = NULL;
-
-	if (snic_net_run(NULL, &out, "%s ctl --ctl %s status", SNIC_SIM, ctl) != 0) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
-
 /* Wait (up to 3 s) until ctl status contains what. */
 static bool status_has(const char *what)
 {
 	for (int i = 0; i < 60; i++) {
-		char *st = sim_status();
+		char *st = snic_net_sim_status(SNIC_SIM, ctl);
 		bool ok = st && strstr(st, what);
 
 		free(st);
@@ -537,11 +510,11 @@ static void test_idle(void)
 		SNIC_CHECK(one.done == 3, "host %d works: %s", i, one.why);
 	}
 	usleep(300000);         /* the sim's adaptive polling falls asleep */
-	t0 = proc_ticks(sim_pid);
+	t0 = snic_net_proc_ticks(sim_pid);
 	c0 = thread_cpu_ms();
 	w0 = ms_now();
 	rc = snic_drv_chan_wait(c[0], 2000);    /* a command-only host sleeps */
-	t1 = proc_ticks(sim_pid);
+	t1 = snic_net_proc_ticks(sim_pid);
 	printf("idle 2 s with a data host and 4 command-only hosts: snic-sim %llu ticks, "
 	       "the waiting host %llu ms CPU\n", t1 - t0,
 	       (unsigned long long)(thread_cpu_ms() - c0));
@@ -556,8 +529,6 @@ static void test_idle(void)
 
 int main(void)
 {
-	bool ready = false;
-
 	snic_test_need_root();
 	signal(SIGPIPE, SIG_IGN);
 	snprintf(name, sizeof(name), "c%05d", (int)(getpid() % 100000));
@@ -571,15 +542,7 @@ int main(void)
 				 SNIC_SIM, name, sock,
 				 snic_test_build_path("tests/fixtures/small.dtb"));
 	SNIC_REQUIRE(sim_pid > 0, "start snic-sim");
-	for (int i = 0; i < 100 && !ready; i++) {
-		ready = snic_net_run(NULL, NULL, "%s ctl --ctl %s status >/dev/null 2>&1",
-				     SNIC_SIM, ctl) == 0;
-		if (!ready)
-			usleep(50000);
-	}
-	if (!ready)
-		snic_net_run(NULL, NULL, "cat %s", simlog);
-	SNIC_REQUIRE(ready, "snic-sim is up");
+	SNIC_REQUIRE(snic_net_sim_wait(SNIC_SIM, ctl, simlog) == 0, "snic-sim is up");
 
 	test_basics();
 	test_busy();

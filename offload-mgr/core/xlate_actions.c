@@ -176,6 +176,17 @@ static int need_l4(struct xl *x, const struct snic_of_rule *rule, const char *wh
 		       "only", what);
 }
 
+/* OpenFlow's set VID/PCP pushes a tag on an untagged packet first. */
+static void push_if_untagged(struct xl *x)
+{
+	if (!x->tagged) {
+		struct rte_flow_action_of_push_vlan *p =
+			xl_action(x, RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN, true);
+		p->ethertype = RTE_BE16(0x8100);
+		x->tagged = 1;
+	}
+}
+
 static int act_vid(struct xl *x, uint16_t vid)
 {
 	struct rte_flow_action_of_set_vlan_vid *v;
@@ -184,12 +195,7 @@ static int act_vid(struct xl *x, uint16_t vid)
 		return xl_fail(x, -ENOTSUP, "setting the VLAN id of packets that may "
 			       "or may not be tagged (OpenFlow pushes a tag on "
 			       "untagged ones): match vlan_tci's tag-present bit");
-	if (!x->tagged) {
-		struct rte_flow_action_of_push_vlan *p =
-			xl_action(x, RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN, true);
-		p->ethertype = RTE_BE16(0x8100);
-		x->tagged = 1;
-	}
+	push_if_untagged(x);
 	v = xl_action(x, RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID, true);
 	v->vlan_vid = rte_cpu_to_be_16(vid & 0xfff);
 	return 0;
@@ -203,12 +209,7 @@ static int act_pcp(struct xl *x, uint8_t pcp)
 		return xl_fail(x, -ENOTSUP, "setting the VLAN priority of packets that "
 			       "may or may not be tagged: match vlan_tci's "
 			       "tag-present bit");
-	if (!x->tagged) {
-		struct rte_flow_action_of_push_vlan *p =
-			xl_action(x, RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN, true);
-		p->ethertype = RTE_BE16(0x8100);
-		x->tagged = 1;
-	}
+	push_if_untagged(x);
 	v = xl_action(x, RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_PCP, true);
 	v->vlan_pcp = pcp;
 	return 0;

@@ -54,17 +54,6 @@ static int sh(const char *ns, const char *fmt, const char *a, const char *b)
 	return snic_net_run(ns, NULL, "%s", cmd);
 }
 
-static char *sim_status(void)
-{
-	char *out = NULL;
-
-	if (snic_net_run(NULL, &out, "%s ctl --ctl %s status 2>/dev/null", SNIC_SIM, ctl) != 0) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
-
 static uint64_t status_field(const char *st, const char *key)
 {
 	const char *p = st ? strstr(st, key) : NULL;
@@ -209,7 +198,7 @@ static int vm_send_raw(const uint8_t *frame, size_t len, int count)
 static void wait_detached(void)
 {
 	for (int i = 0; i < 50; i++) {
-		char *st = sim_status();
+		char *st = snic_net_sim_status(SNIC_SIM, ctl);
 		bool none = st && strstr(st, "host none");
 		free(st);
 		if (none)
@@ -262,7 +251,7 @@ static void setup(void)
 		cap_up, cap_vf);
 	SNIC_REQUIRE(sim_pid > 0, "start snic-sim");
 	for (int i = 0; i < 100 && !up; i++) {
-		char *st = sim_status();
+		char *st = snic_net_sim_status(SNIC_SIM, ctl);
 		up = st != NULL;
 		free(st);
 		if (!up)
@@ -330,23 +319,6 @@ static void check_captures(void)
 	free(out);
 }
 
-/* utime + stime of a process, in clock ticks. */
-static unsigned long long proc_ticks(pid_t pid)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long ut = 0, st = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
-		sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st);
-	fclose(f);
-	return ut + st;
-}
-
 /* A second snic-sim with the same name is refused, saying why; after a
  * kill -9 a new one reclaims the name and the stale sockets. */
 static void restart_checks(void)
@@ -367,7 +339,7 @@ static void restart_checks(void)
 				 afpacket ? "--uplink-dev nicup" : "");
 	bool up = false;
 	for (int i = 0; i < 100 && !up; i++) {
-		char *st = sim_status();
+		char *st = snic_net_sim_status(SNIC_SIM, ctl);
 		up = st != NULL;
 		free(st);
 		if (!up)
@@ -488,7 +460,7 @@ int main(int argc, char **argv)
 	struct snic_chan_shm *shm = snic_drv_chan_shm(c);
 	struct snic_chan_queue *qs = (void *)((uint8_t *)shm + shm->queue_off);
 	uint32_t q = (uint32_t)snic_drv_chan_queue_of(c, SNIC_IFC_VPORT_VF(0));
-	st = sim_status();
+	st = snic_net_sim_status(SNIC_SIM, ctl);
 	uint64_t bri0 = status_field(st, "bad_ring_index="), bdl0 = status_field(st, "bad_desc_len=");
 	free(st);
 	uint32_t cons = atomic_load((_Atomic uint32_t *)&qs[q].tx.cons.v);
@@ -501,7 +473,7 @@ int main(int argc, char **argv)
 	atomic_store((_Atomic uint32_t *)&qs[q].tx.prod.v, cons + 2 + 100000);
 	SNIC_REQUIRE(write(snic_drv_chan_doorbell_fd(c), &(uint64_t){ 1 }, 8) == 8, "doorbell");
 	usleep(300000);
-	st = sim_status();
+	st = snic_net_sim_status(SNIC_SIM, ctl);
 	SNIC_REQUIRE(st, "snic-sim still answers after garbage in its rings");
 	printf("after garbage: bad_desc_len %llu -> %llu, bad_ring_index %llu -> %llu\n",
 	       (unsigned long long)bdl0, (unsigned long long)status_field(st, "bad_desc_len="),
@@ -533,13 +505,13 @@ int main(int argc, char **argv)
 	SNIC_CHECK(snic_net_run(ns_vm, NULL, "ip link del %spf0vf0", name) == 0,
 		   "the VM deletes its VF netdev");
 	usleep(300000);
-	unsigned long long t0 = proc_ticks(sim_pid);
+	unsigned long long t0 = snic_net_proc_ticks(sim_pid);
 	sleep(2);
-	unsigned long long t1 = proc_ticks(sim_pid);
+	unsigned long long t1 = snic_net_proc_ticks(sim_pid);
 	printf("snic-sim CPU over 2 s after the VF vanished: %llu ticks\n", t1 - t0);
 	SNIC_CHECK(t1 - t0 <= 10, "snic-sim does not spin on a vanished port (%llu ticks "
 		   "in 2 s)", t1 - t0);
-	char *st2 = sim_status();
+	char *st2 = snic_net_sim_status(SNIC_SIM, ctl);
 	SNIC_CHECK(st2 && strstr(st2, "port vf0") && strstr(st2, "carrier=down"),
 		   "status shows the vanished VF port down");
 	free(st2);

@@ -48,17 +48,6 @@ static struct snic_fwc f;
 			     snic_fwc_strerror(&f, b_, sizeof(b_)));           \
 	} while (0)
 
-static char *sim_status(void)
-{
-	char *out = NULL;
-
-	if (snic_net_run(NULL, &out, "%s ctl --ctl %s status 2>/dev/null", SNIC_SIM, ctl) != 0) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
-
 static bool tap_exists(const char *ns, const char *ifname)
 {
 	return snic_net_run(ns, NULL, "ip link show %s >/dev/null 2>&1", ifname) == 0;
@@ -108,7 +97,7 @@ static void start(void)
 				 "--no-pf-tap", SNIC_SIM, name, sock, ns_a, ns_b, ns_u);
 	SNIC_REQUIRE(sim_pid > 0, "start snic-sim");
 	for (int i = 0; i < 100 && !up; i++) {
-		char *st = sim_status();
+		char *st = snic_net_sim_status(SNIC_SIM, ctl);
 		up = st != NULL;
 		free(st);
 		if (!up)
@@ -138,7 +127,7 @@ static void test_sriov(void)
 		   num, total);
 	SNIC_CHECK(tap_exists(ns_a, vf0) && tap_exists(ns_b, vf1), "TAPs of VF0, VF1");
 	SNIC_CHECK(!tap_exists(NULL, vf2), "no TAP for the disabled VF2");
-	st = sim_status();
+	st = snic_net_sim_status(SNIC_SIM, ctl);
 	SNIC_CHECK(st && strstr(st, "sriov total_vfs=8 num_vfs=2"), "status shows "
 		   "SR-IOV: %s", st ? st : "(none)");
 	free(st);

@@ -475,3 +475,45 @@ char *snic_net_tshark_fields(const char *pcap, const char *opts, ...)
 	}
 	return out;
 }
+
+unsigned long long snic_net_proc_ticks(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut = 0, st = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	/* the command name may hold spaces and parentheses: fields start
+	 * after the last ')'; utime and stime are fields 14 and 15 */
+	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
+		sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st);
+	fclose(f);
+	return ut + st;
+}
+
+char *snic_net_sim_status(const char *sim, const char *ctl)
+{
+	char *out = NULL;
+
+	if (snic_net_run(NULL, &out, "%s ctl --ctl %s status 2>/dev/null", sim, ctl) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+int snic_net_sim_wait(const char *sim, const char *ctl, const char *log)
+{
+	for (int i = 0; i < 100; i++) {
+		if (snic_net_run(NULL, NULL, "%s ctl --ctl %s status >/dev/null 2>&1",
+				 sim, ctl) == 0)
+			return 0;
+		usleep(50000);
+	}
+	if (log)
+		snic_net_run(NULL, NULL, "cat %s", log);
+	return -1;
+}

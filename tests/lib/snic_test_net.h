@@ -94,6 +94,22 @@ int snic_net_capture_stop(pid_t pid);
 char *snic_net_tshark_fields(const char *pcap, const char *opts, ...)
 	__attribute__((sentinel));
 
+/** utime + stime of process pid in clock ticks (0 when it is gone). */
+unsigned long long snic_net_proc_ticks(pid_t pid);
+
+/**
+ * `SIM ctl --ctl CTL status` (snic-sim's control socket): its output
+ * (malloc'd; free it), or NULL when snic-sim does not answer.
+ */
+char *snic_net_sim_status(const char *sim, const char *ctl);
+
+/**
+ * Wait up to 5 s for the snic-sim behind CTL to answer status.  Returns 0
+ * when it does; otherwise prints log (its log file, may be NULL) and
+ * returns -1.
+ */
+int snic_net_sim_wait(const char *sim, const char *ctl, const char *log);
+
 /** Remove everything registered now (also runs at exit). */
 void snic_net_cleanup(void);
 

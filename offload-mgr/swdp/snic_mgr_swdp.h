@@ -97,7 +97,13 @@
  *
  * Caching, in the spirit of Open vSwitch.  Rules live in a tuple-space
  * classifier per table (one hash table per distinct mask, probed in order of
- * their highest priority, stopping when no later one can win).  Translating
+ * their highest priority, stopping when no later one can win), with prefix
+ * tries on nw_src, nw_dst, tp_src and tp_dst: a subtable whose prefix
+ * length on such a field no rule has on the packet's path is not probed
+ * (and only the top bits of the field that decided so, in whole bytes,
+ * enter the megaflow's mask, rather than the subtable's whole mask).  The
+ * tries cost a walk per field (a few nodes) and O(32) per rule insert or
+ * remove.  Translating
  * a packet through all tables yields one program (the rewrites, outputs and
  * drops of the whole pipeline) and the bits of the packet's key that
  * translation looked at (the masks of the subtables probed, and the fields

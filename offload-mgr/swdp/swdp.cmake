@@ -9,6 +9,9 @@
 #                     checked byte for byte against independently built ones
 #   test_swdp_cache   unit test: random rules/packets (SNIC_SEED replays),
 #                     caches on == caches off, classifier == linear scan
+#   test_swdp_cls     unit test: random rule sets, inserts and removes;
+#                     classifier (prefix tries) == brute-force scan, its
+#                     wildcards sound, the tries' shape (SNIC_SEED replays)
 #   bench_swdp        benchmark (run by hand, Release); bench_swdp-smoke
 #                     runs --quick under the unit label
 set(SNIC_MGR_SWDP_DIR ${CMAKE_CURRENT_LIST_DIR})
@@ -17,6 +20,7 @@ add_library(snic_mgr_swdp STATIC
   ${SNIC_MGR_SWDP_DIR}/swdp.c
   ${SNIC_MGR_SWDP_DIR}/swdp_key.c
   ${SNIC_MGR_SWDP_DIR}/swdp_cls.c
+  ${SNIC_MGR_SWDP_DIR}/swdp_trie.c
   ${SNIC_MGR_SWDP_DIR}/swdp_xlate.c
   ${SNIC_MGR_SWDP_DIR}/swdp_cache.c
   ${SNIC_MGR_SWDP_DIR}/swdp_exec.c)
@@ -29,7 +33,7 @@ target_compile_options(snic_mgr_swdp PUBLIC
   $<TARGET_PROPERTY:PkgConfig::DPDK,INTERFACE_COMPILE_OPTIONS>)
 target_link_libraries(snic_mgr_swdp PUBLIC snic_ofrule snic_fw_hosted)
 
-foreach(t test_swdp test_swdp_cache)
+foreach(t test_swdp test_swdp_cache test_swdp_cls)
   snic_test(NAME ${t} SOURCES ${SNIC_MGR_SWDP_DIR}/${t}.c
             LIBS snic_mgr_swdp LABELS unit TIMEOUT 300)
   target_include_directories(${t} PRIVATE ${PROJECT_SOURCE_DIR}/tests/unit)

@@ -11,6 +11,23 @@
  * key its answer depends on (a subtable it skipped could not have changed
  * the answer whatever the key), which is what makes megaflows correct.
  *
+ * Prefix tries (swdp_trie.c), as Open vSwitch's: per table, one trie per
+ * field of nw_src, nw_dst, tp_src and tp_dst over the prefixes of the
+ * rules whose subtable has a CIDR mask of length >= 1 on that field.  A
+ * lookup walks a field's trie (once, when the first subtable that could be
+ * skipped by it comes up) and learns which prefix lengths some rule has on
+ * the key's path; a subtable whose length is not among them cannot match
+ * and is not probed.  Its mask is then not ORed into wc; instead the top
+ * min(L, end) bits of the field are (L: the subtable's length, end: the
+ * bits the walk looked at, through the one where it left the trie), which
+ * every key that takes the same skip agrees on.  That count is rounded up
+ * to TRIE_WC_STEP bits so that megaflows come in few distinct masks (the
+ * megaflow cache probes each mask in turn).  A table uses a field's trie
+ * only when that field's subtables have two or more prefix lengths; the
+ * summaries (swdp_table.sum, parallel to st) carry the lengths a lookup
+ * reads, so subtables passed over cost no cache miss.  Tries are updated
+ * on insert and remove (O(32) each, at most two nodes allocated).
+ *
  * A subtable's hash table is open-addressed (linear probing, at most half
  * full, backward-shift deletion) and keeps each rule's hash next to its
  * slot, so a probe that misses touches no rule.  Rules live in slots
@@ -24,6 +41,10 @@
 #include "swdp_internal.h"
 
 #define CLS_SEED 0x5bd1e9955bd1e995ull
+_Static_assert(SWDP_N_TRIES == 4, "trie_skip reads a summary's lengths as one word");
+/* Trie skips un-wildcard a field's top bits in multiples of this: coarser
+ * megaflows masks are fewer (8: at most 5 per address field). */
+#define TRIE_WC_STEP 8u
 
 static bool better(const struct swdp_rule *a, const struct swdp_rule *b)
 {
@@ -74,6 +95,9 @@ void swdp_cls_fini(struct swdp_cls *c)
 		for (uint32_t i = 0; i < c->tables[t].n_st; i++)
 			subtable_free(c->tables[t].st[i]);
 		free(c->tables[t].st);
+		free(c->tables[t].sum);
+		for (unsigned f = 0; f < SWDP_N_TRIES; f++)
+			swdp_trie_destroy(&c->tables[t].tries[f]);
 	}
 	for (uint32_t i = 0; i < c->n_slots; i++)
 		rule_free(c->rules[i]);
@@ -202,6 +226,49 @@ static int take_slot(struct swdp_cls *c, uint32_t *slot)
 	return 0;
 }
 
+/* A prefix length the tries keep (0 and non-CIDR masks: never skipped). */
+static bool in_trie(unsigned plen)
+{
+	return plen - 1u < 32u;
+}
+
+/* A trie's field of k, its first bit the top one (ports: 16 bits, so their
+ * prefixes have lengths 0..16). */
+static uint32_t trie_field(const union swdp_keyw *k, unsigned f)
+{
+	switch (f) {
+	case SWDP_TRIE_SRC:
+		return k->k.nw_src;
+	case SWDP_TRIE_DST:
+		return k->k.nw_dst;
+	case SWDP_TRIE_TP_SRC:
+		return (uint32_t)k->k.tp_src << 16;
+	default:
+		return (uint32_t)k->k.tp_dst << 16;
+	}
+}
+
+/* Un-wildcard the top n bits of trie f's field. */
+static void trie_unwildcard(union swdp_keyw *wc, unsigned f, unsigned n)
+{
+	uint32_t m = n ? ~0u << (32 - n) : 0;
+
+	switch (f) {
+	case SWDP_TRIE_SRC:
+		wc->k.nw_src |= m;
+		break;
+	case SWDP_TRIE_DST:
+		wc->k.nw_dst |= m;
+		break;
+	case SWDP_TRIE_TP_SRC:
+		wc->k.tp_src |= (uint16_t)(m >> 16);
+		break;
+	default:
+		wc->k.tp_dst |= (uint16_t)(m >> 16);
+		break;
+	}
+}
+
 /* ---- priorities of a subtable ---- */
 
 static uint16_t st_max(const struct swdp_subtable *st)
@@ -256,6 +323,31 @@ static void pri_del(struct swdp_subtable *st, uint16_t pri)
 	}
 }
 
+/*
+ * Refresh t's summaries of its subtables.  A trie is used only when its
+ * field's subtables have at least two prefix lengths (1..32) between them:
+ * with one, the trie could only tell what the probe of that subtable tells
+ * anyway, at the cost of a walk; summaries then show length 0 (never
+ * skipped) for that field.
+ */
+static void sync_sums(struct swdp_table *t)
+{
+	uint64_t lens[SWDP_N_TRIES] = { 0 };
+
+	for (uint32_t i = 0; i < t->n_st; i++)
+		for (unsigned f = 0; f < SWDP_N_TRIES; f++)
+			if (in_trie(t->st[i]->plen[f]))
+				lens[f] |= 1ull << t->st[i]->plen[f];
+	for (uint32_t i = 0; i < t->n_st; i++) {
+		struct swdp_st_sum *s = &t->sum[i];
+
+		s->max_pri = t->st[i]->max_pri;
+		for (unsigned f = 0; f < SWDP_N_TRIES; f++)
+			s->plen[f] = __builtin_popcountll(lens[f]) > 1 &&
+				     in_trie(t->st[i]->plen[f]) ? t->st[i]->plen[f] : 0;
+	}
+}
+
 /* Restore the order of t's subtables after st's highest priority changed. */
 static void resort(struct swdp_table *t)
 {
@@ -270,6 +362,7 @@ static void resort(struct swdp_table *t)
 		}
 		t->st[j] = x;
 	}
+	sync_sums(t);
 }
 
 static struct swdp_subtable *subtable_get(struct swdp_table *t,
@@ -283,10 +376,15 @@ static struct swdp_subtable *subtable_get(struct swdp_table *t,
 	if (t->n_st == t->cap_st) {
 		uint32_t n = t->cap_st ? t->cap_st * 2 : 4;
 		struct swdp_subtable **a = realloc(t->st, n * sizeof(*a));
+		struct swdp_st_sum *sum;
 
 		if (!a)
 			return NULL;
 		t->st = a;
+		sum = realloc(t->sum, n * sizeof(*sum));
+		if (!sum)
+			return NULL;
+		t->sum = sum;
 		t->cap_st = n;
 	}
 	st = calloc(1, sizeof(*st));
@@ -299,7 +397,10 @@ static struct swdp_subtable *subtable_get(struct swdp_table *t,
 		return NULL;
 	}
 	swdp_mask_init(&st->mask, mask);
+	for (unsigned f = 0; f < SWDP_N_TRIES; f++)
+		st->plen[f] = (uint8_t)swdp_mask_plen(trie_field(mask, f));
 	t->st[t->n_st++] = st;          /* empty: sorts last */
+	sync_sums(t);
 	return st;
 }
 
@@ -311,10 +412,37 @@ static void subtable_drop_if_empty(struct swdp_table *t, struct swdp_subtable *s
 		if (t->st[i] == st) {
 			memmove(&t->st[i], &t->st[i + 1], (t->n_st - i - 1) * sizeof(*t->st));
 			t->n_st--;
+			sync_sums(t);
 			break;
 		}
 	}
 	subtable_free(st);
+}
+
+/* ---- the tries ---- */
+
+
+static int tries_add(struct swdp_table *t, const struct swdp_subtable *st,
+		     const union swdp_keyw *val)
+{
+	for (unsigned f = 0; f < SWDP_N_TRIES; f++) {
+		if (!in_trie(st->plen[f]) ||
+		    !swdp_trie_insert(&t->tries[f], trie_field(val, f), st->plen[f]))
+			continue;
+		while (f--)
+			if (in_trie(st->plen[f]))
+				swdp_trie_remove(&t->tries[f], trie_field(val, f), st->plen[f]);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void tries_del(struct swdp_table *t, const struct swdp_subtable *st,
+		      const union swdp_keyw *val)
+{
+	for (unsigned f = 0; f < SWDP_N_TRIES; f++)
+		if (in_trie(st->plen[f]))
+			swdp_trie_remove(&t->tries[f], trie_field(val, f), st->plen[f]);
 }
 
 int swdp_cls_insert(struct swdp_cls *c, struct swdp_rule *r,
@@ -334,7 +462,13 @@ int swdp_cls_insert(struct swdp_cls *c, struct swdp_rule *r,
 		return -ENOMEM;
 	}
 	if (((st->n_rules + 1) * 2 > st->n_buckets && grow_subtable(st)) ||
-	    pri_add(st, r->priority)) {
+	    tries_add(t, st, &r->val)) {
+		c->free_slots[c->n_free++] = slot;
+		subtable_drop_if_empty(t, st);
+		return -ENOMEM;
+	}
+	if (pri_add(st, r->priority)) {
+		tries_del(t, st, &r->val);
 		c->free_slots[c->n_free++] = slot;
 		subtable_drop_if_empty(t, st);
 		return -ENOMEM;
@@ -373,6 +507,7 @@ void swdp_cls_remove(struct swdp_cls *c, struct swdp_rule *r)
 	unlink_id(c, r->slot);
 	st->n_rules--;
 	pri_del(st, r->priority);
+	tries_del(t, st, &r->val);
 	c->rules[r->slot] = NULL;
 	c->free_slots[c->n_free++] = r->slot;
 	c->n_rules--;
@@ -381,20 +516,71 @@ void swdp_cls_remove(struct swdp_cls *c, struct swdp_rule *r)
 	rule_free(r);
 }
 
+/* What the tries told one lookup: per field, walked yet, the prefix
+ * lengths on the key's path, how many top bits the walk looked at, and how
+ * many top bits the skips so far depend on. */
+struct trie_ctx {
+	uint64_t lens[SWDP_N_TRIES];
+	uint8_t walked[SWDP_N_TRIES], end[SWDP_N_TRIES], need[SWDP_N_TRIES];
+};
+
+/*
+ * Can st hold no rule for key, by the tries?  Skipping on a trie's answer
+ * for length L depends on the key's top min(L, end) bits of the field: bit
+ * L of the answer is a function of the top L bits, and every address that
+ * agrees on the walk's `end` bits takes the same path.
+ */
+static bool trie_skip(const struct swdp_table *t, const struct swdp_st_sum *st,
+		      const union swdp_keyw *key, struct trie_ctx *x)
+{
+	uint32_t any;
+
+	memcpy(&any, st->plen, sizeof(any));
+	if (!any)
+		return false;           /* the common case without tries */
+	for (unsigned f = 0; f < SWDP_N_TRIES; f++) {
+		unsigned plen = st->plen[f], n;
+
+		if (!plen)
+			continue;
+		if (!x->walked[f]) {
+			unsigned end;
+
+			x->lens[f] = swdp_trie_lookup(&t->tries[f], trie_field(key, f), &end);
+			x->end[f] = (uint8_t)end;
+			x->walked[f] = 1;
+		}
+		if ((x->lens[f] >> plen) & 1u)
+			continue;
+		n = plen < x->end[f] ? plen : x->end[f];
+		n = (n + TRIE_WC_STEP - 1) / TRIE_WC_STEP * TRIE_WC_STEP;
+		if (n > x->need[f])
+			x->need[f] = (uint8_t)n;
+		return true;
+	}
+	return false;
+}
+
 const struct swdp_rule *swdp_cls_lookup(const struct swdp_cls *c, unsigned table,
 					const union swdp_keyw *key,
 					union swdp_keyw *wc)
 {
 	const struct swdp_table *t = &c->tables[table];
 	const struct swdp_rule *best = NULL;
+	struct trie_ctx x;
 
+	memset(x.walked, 0, sizeof(x.walked));
+	memset(x.need, 0, sizeof(x.need));
 	for (uint32_t i = 0; i < t->n_st; i++) {
-		const struct swdp_subtable *st = t->st[i];
+		const struct swdp_subtable *st;
 		uint64_t h;
 
 		/* sorted: no later subtable has a rule that could win */
-		if (best && st_max(st) < best->priority)
+		if (best && t->sum[i].max_pri < best->priority)
 			break;
+		if (trie_skip(t, &t->sum[i], key, &x))
+			continue;
+		st = t->st[i];
 		for (unsigned w = 0; w < st->mask.n_words; w++)
 			wc->w[st->mask.words[w]] |= st->mask.m.w[st->mask.words[w]];
 		h = swdp_hash_masked(key, &st->mask, CLS_SEED);
@@ -409,5 +595,8 @@ const struct swdp_rule *swdp_cls_lookup(const struct swdp_cls *c, unsigned table
 				best = r;
 		}
 	}
+	for (unsigned f = 0; f < SWDP_N_TRIES; f++)
+		if (x.need[f])
+			trie_unwildcard(wc, f, x.need[f]);
 	return best;
 }

@@ -6,6 +6,7 @@
  *   swdp_key.c    the OpenFlow view of a packet (struct swdp_key) from a
  *                 parsed frame, and of a rule's match as value + mask
  *   swdp_cls.c    the tuple-space classifier of the rules, per table
+ *   swdp_trie.c   its prefix tries (which subtables a lookup can skip)
  *   swdp_xlate.c  one packet's key through the pipeline -> a program
  *                 (struct swdp_op list) + the key bits it depended on
  *   swdp_cache.c  megaflow cache and exact-match cache of programs
@@ -147,6 +148,49 @@ void swdp_key_from_match(const struct snic_of_match *m, union swdp_keyw *val,
 /* 0, or -ENOTSUP with why: what this datapath cannot do exactly. */
 int swdp_rule_check(const struct snic_of_rule *r, char *why, size_t len);
 
+/* ---- prefix tries (swdp_trie.c) ---- */
+
+/*
+ * One per table and field (nw_src, nw_dst): a path-compressed binary trie
+ * of the rules' prefixes on the field, each node counting the rules whose
+ * prefix it is.  A lookup walks it once for the key's address and learns
+ * which prefix lengths some rule has on that path; a subtable whose mask is
+ * a prefix of another length on the field cannot match and is skipped.
+ * Ports are kept as the top 16 bits (lengths 0..16).  Invariants: a node
+ * without rules has two children; a child extends its parent's prefix;
+ * n_rules sums to the table's rules with a CIDR mask of length >= 1 on the
+ * field.  Nodes: fewer than twice the distinct prefixes, 24 bytes each.
+ */
+#define SWDP_N_TRIES   4u
+#define SWDP_TRIE_SRC  0u           /* nw_src */
+#define SWDP_TRIE_DST  1u           /* nw_dst */
+#define SWDP_TRIE_TP_SRC 2u         /* tp_src (as the top 16 bits) */
+#define SWDP_TRIE_TP_DST 3u         /* tp_dst */
+#define SWDP_PLEN_NONE 0xffu        /* a mask that is not a CIDR prefix */
+
+struct swdp_trie_node {
+	uint32_t prefix;            /* the top plen bits; the rest 0 */
+	uint8_t  plen;              /* 0..32 */
+	uint32_t n_rules;           /* rules whose prefix this is */
+	struct swdp_trie_node *child[2];  /* by bit plen of the address */
+};
+
+struct swdp_trie {
+	struct swdp_trie_node *root;
+};
+
+/* The prefix length of a mask, or SWDP_PLEN_NONE. */
+unsigned swdp_mask_plen(uint32_t m);
+/* One more rule with this prefix: 0 or -ENOMEM (trie unchanged). */
+int swdp_trie_insert(struct swdp_trie *t, uint32_t prefix, unsigned plen);
+/* One rule fewer (inserted before); frees the nodes no longer needed. */
+void swdp_trie_remove(struct swdp_trie *t, uint32_t prefix, unsigned plen);
+void swdp_trie_destroy(struct swdp_trie *t);
+/* Bit L set: some rule's prefix of length L covers addr.  *end: how many
+ * top bits of addr the walk looked at (every address agreeing on them gets
+ * the same answer). */
+uint64_t swdp_trie_lookup(const struct swdp_trie *t, uint32_t addr, unsigned *end);
+
 /* ---- the classifier ---- */
 
 struct swdp_rule {
@@ -178,6 +222,8 @@ struct swdp_bucket {
 struct swdp_subtable {
 	/* what a lookup reads first, together */
 	uint16_t max_pri;           /* pris[0].pri (0 when empty) */
+	uint8_t  plen[SWDP_N_TRIES]; /* the mask's prefix length on each trie's
+					field, or SWDP_PLEN_NONE (not CIDR) */
 	uint32_t n_buckets;         /* power of two, at least twice n_rules */
 	struct swdp_bucket *buckets;
 	struct swdp_mask mask;
@@ -186,9 +232,24 @@ struct swdp_subtable {
 	uint32_t n_pris, cap_pris;
 };
 
+/* What a lookup reads of a subtable to decide whether to probe it, in an
+ * array parallel to swdp_table.st: dense (8 to a cache line), so subtables
+ * that are passed over cost no cache miss. */
+struct swdp_st_sum {
+	uint16_t max_pri;
+	uint8_t  plen[SWDP_N_TRIES]; /* the subtable's plen[], 0 (never skip)
+					where the table does not use that trie
+					or the mask is not a prefix */
+	uint8_t  pad[2];
+};
+
 struct swdp_table {
 	struct swdp_subtable **st;  /* by highest priority, highest first */
+	struct swdp_st_sum *sum;    /* sum[i]: of st[i] */
 	uint32_t n_st, cap_st;
+	/* per field (SWDP_TRIE_*): the prefixes of the rules whose subtable
+	 * has a CIDR mask of length >= 1 on that field (swdp_trie.c) */
+	struct swdp_trie tries[SWDP_N_TRIES];
 };
 
 struct swdp_cls {

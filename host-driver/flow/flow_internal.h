@@ -118,11 +118,13 @@ struct flow_xlate {
 	struct snic_flow *replace;           /**< other actions: replace it */
 };
 
-/** What an orphan rule was created with, to compare a new rule against. */
+/** What an orphan rule was created with, to compare a new rule against
+ *  (allocated with room for its n_ops ops only: a restart may hold a
+ *  million orphans). */
 struct flow_orphan {
 	struct snic_ifc_actions act;         /**< as the firmware holds them (le) */
 	uint32_t n_ops;
-	struct snic_ifc_modify_op_desc ops[SNIC_IFC_MAX_MODIFY_OPS];
+	struct snic_ifc_modify_op_desc ops[]; /**< [n_ops] */
 };
 
 /** A rule. */

@@ -207,7 +207,7 @@ static int on_entry(struct scan *s, uint32_t id, uint32_t gid)
 	struct flow_reformat *r = NULL;
 	struct flow_group *g;
 	struct snic_flow *f;
-	uint32_t flags, mod, cnt;
+	uint32_t flags, mod, cnt, n_ops, kept;
 
 	if (gid >= ctx->caps.max_groups || !(g = s->group_by_id[gid]))
 		return foreign(s, "entry, group", id, gid);
@@ -239,9 +239,12 @@ static int on_entry(struct scan *s, uint32_t id, uint32_t gid)
 	     !s->table_level[snic_ifc_le32(a->goto_table)]))
 		return foreign(s, "entry, goto table", id, snic_ifc_le32(a->goto_table));
 
+	/* as the NIC says (more than the most never equals a new rule's) */
+	n_ops = (flags & SNIC_ACT_MODIFY) ? snic_ifc_le32(s->modify_by_id[mod]->n_ops) : 0;
+	kept = n_ops < SNIC_IFC_MAX_MODIFY_OPS ? n_ops : SNIC_IFC_MAX_MODIFY_OPS;
 	f = calloc(1, sizeof(*f));
 	if (f)
-		f->orphan = malloc(sizeof(*f->orphan));
+		f->orphan = malloc(sizeof(*f->orphan) + kept * sizeof(f->orphan->ops[0]));
 	if (!f || !f->orphan) {
 		free(f);
 		snprintf(s->err, s->errlen, "out of memory");
@@ -258,12 +261,12 @@ static int on_entry(struct scan *s, uint32_t id, uint32_t gid)
 	f->modify = f->counter = SNIC_FLOW_NO_ID;
 	f->jump_group = UINT32_MAX;
 	f->orphan->act = *a;
-	f->orphan->n_ops = 0;
+	f->orphan->n_ops = n_ops;
 	if (flags & SNIC_ACT_MODIFY) {
 		f->modify = mod;
 		s->modify_refs[mod] = 1;
-		f->orphan->n_ops = snic_ifc_le32(s->modify_by_id[mod]->n_ops);
-		memcpy(f->orphan->ops, s->modify_by_id[mod]->ops, sizeof(f->orphan->ops));
+		memcpy(f->orphan->ops, s->modify_by_id[mod]->ops,
+		       kept * sizeof(f->orphan->ops[0]));
 	}
 	if (flags & SNIC_ACT_COUNT) {
 		f->counter = cnt;

@@ -80,32 +80,89 @@ static void hash_del(struct snic_mgr_plan *p, struct prule *r)
 	}
 }
 
+/* ---- texts ---- */
+
+char plan_text_nomem[] = "out of memory (the reason could not be kept)";
+
+void plan_text(char **slot, const char *text)
+{
+	char *c = NULL;
+
+	if (text && *text) {
+		if (*slot && strcmp(*slot, text) == 0)
+			return;
+		c = strdup(text);
+		if (!c)
+			c = plan_text_nomem;
+	}
+	if (*slot != plan_text_nomem)
+		free(*slot);
+	*slot = c;
+}
+
+static void prule_free(struct prule *r)
+{
+	if (!r)
+		return;
+	plan_text(&r->xl_reason, NULL);
+	plan_text(&r->cap_reason, NULL);
+	plan_text(&r->reason, NULL);
+	free(r->want);
+	free(r->inst);
+	free(r->of);
+	free(r);
+}
+
 /* ---- fingerprints and translation ---- */
+
+/* FNV-1a of [c, end) (end NULL: to the NUL), never 0. */
+static uint64_t fnv(const char *c, const char *end)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *c && c != end; c++)
+		h = (h ^ (uint8_t)*c) * 1099511628211ull;
+	return h ? h : 1;
+}
+
+/* The key's part of a testpmd text: "flow create" (after a "set vxlan"
+ * line) up to " actions ". */
+static const char *key_part(const char *buf, const char **end)
+{
+	const char *c = strstr(buf, "flow create");
+
+	c = c ? c : buf;
+	*end = strstr(c, " actions ");
+	return c;
+}
 
 uint64_t plan_fp(const struct snic_mgr_hwrule *r)
 {
 	char buf[4096];
-	uint64_t h = 1469598103934665603ull;
 
 	snic_mgr_hwrule_testpmd(r, buf, sizeof(buf));
-	for (const char *c = buf; *c; c++)
-		h = (h ^ (uint8_t)*c) * 1099511628211ull;
-	return h ? h : 1;
+	return fnv(buf, NULL);
 }
 
 uint64_t plan_key(const struct snic_mgr_hwrule *r)
 {
 	char buf[4096];
 	const char *c, *end;
-	uint64_t h = 1469598103934665603ull;
 
 	snic_mgr_hwrule_testpmd(r, buf, sizeof(buf));
-	c = strstr(buf, "flow create");     /* after a "set vxlan" line */
-	c = c ? c : buf;
-	end = strstr(c, " actions ");
-	for (; *c && c != end; c++)
-		h = (h ^ (uint8_t)*c) * 1099511628211ull;
-	return h ? h : 1;
+	c = key_part(buf, &end);
+	return fnv(c, end);
+}
+
+void plan_ids(const struct snic_mgr_hwrule *r, struct hw_id *id)
+{
+	char buf[4096];
+	const char *c, *end;
+
+	snic_mgr_hwrule_testpmd(r, buf, sizeof(buf));
+	id->fp = fnv(buf, NULL);
+	c = key_part(buf, &end);
+	id->key = fnv(c, end);
 }
 
 /*
@@ -119,9 +176,9 @@ static bool tunnel_rule(const struct snic_mgr_plan *p, const struct prule *r)
 {
 	const struct snic_mgr_port *pt;
 
-	if (r->of.table != 0 || !r->of.match.in_port_mask)
+	if (r->of->table != 0 || !r->of->match.in_port_mask)
 		return false;
-	pt = p->env.port(p->env.arg, r->of.match.in_port);
+	pt = p->env.port(p->env.arg, r->of->match.in_port);
 	return pt && pt->kind == SNIC_MGR_PORT_TUNNEL;
 }
 
@@ -149,51 +206,56 @@ void plan_set_levels(struct snic_mgr_plan *p, const struct prule *r,
 		     struct snic_mgr_hwrule *h, unsigned n)
 {
 	bool tun = tunnel_rule(p, r);
-	const struct prio_map *m = tun ? &p->root_map : &p->t[r->of.table].map;
+	const struct prio_map *m = tun ? &p->root_map : &p->t[r->of->table].map;
 
 	if (!p->dense)
 		return;
 	for (unsigned i = 0; i < n; i++)
-		h[i].attr.priority = dense_level(p, m, r->of.priority, tun,
+		h[i].attr.priority = dense_level(p, m, r->priority, tun,
 						 h[i].kind == SNIC_MGR_HW_RULE && i > 0);
 }
 
-/* Rebuild the priority map(s) of table t; true when one changed. */
+/* Rebuild the priority map(s) of table t; true when one changed.  A bitmap
+ * of the priorities in use per kind (table 0's tunnel rules have their
+ * own): linear in the rules, whatever the number of distinct priorities. */
 static bool remap(struct snic_mgr_plan *p, unsigned t)
 {
 	struct ptable *tb = &p->t[t];
 	struct prio_map nm[2] = { { NULL, 0 }, { NULL, 0 } };
+	unsigned kinds = t == 0 ? 2 : 1;        /* tunnel rules: table 0 only */
+	uint64_t (*used)[65536 / 64];
 	bool changed = false;
 
 	if (!p->dense)
 		return false;
-	for (int k = 0; k < 2; k++) {
-		if (k == 1 && t != 0)
-			break;
-		nm[k].v = malloc((tb->n ? tb->n : 1) * sizeof(uint16_t));
-		if (!nm[k].v)
-			return false;
-		for (size_t i = 0; i < tb->n; i++) {
-			const struct prule *r = tb->r[i];
-			uint16_t pr = r->of.priority;
-			size_t j;
+	used = calloc(kinds, sizeof(*used));
+	if (!used)
+		return false;
+	for (size_t i = 0; i < tb->n; i++) {
+		const struct prule *r = tb->r[i];
 
-			if (r->deleted || tunnel_rule(p, r) != (k == 1))
-				continue;
-			for (j = 0; j < nm[k].n && nm[k].v[j] > pr; j++)
-				;
-			if (j < nm[k].n && nm[k].v[j] == pr)
-				continue;
-			memmove(&nm[k].v[j + 1], &nm[k].v[j], (nm[k].n - j) * sizeof(uint16_t));
-			nm[k].v[j] = pr;
-			nm[k].n++;
-		}
+		if (!r->deleted)
+			used[tunnel_rule(p, r)][r->priority / 64] |= 1ull << (r->priority % 64);
 	}
-	for (int k = 0; k < 2; k++) {
+	for (unsigned k = 0; k < kinds; k++) {
+		size_t n = 0;
+
+		for (unsigned w = 0; w < 65536 / 64; w++)
+			n += (size_t)__builtin_popcountll(used[k][w]);
+		nm[k].v = malloc((n ? n : 1) * sizeof(uint16_t));
+		if (!nm[k].v) {
+			free(nm[0].v);
+			free(used);
+			return false;
+		}
+		for (unsigned w = 65536 / 64; w-- > 0;)        /* descending */
+			for (uint64_t bits = used[k][w]; bits; bits &= ~(1ull << (63 - __builtin_clzll(bits))))
+				nm[k].v[nm[k].n++] = (uint16_t)(w * 64 + 63 - (unsigned)__builtin_clzll(bits));
+	}
+	free(used);
+	for (unsigned k = 0; k < kinds; k++) {
 		struct prio_map *old = k ? &p->root_map : &tb->map;
 
-		if (k == 1 && t != 0)
-			break;
 		if (old->n != nm[k].n || (old->n && memcmp(old->v, nm[k].v, old->n * 2)))
 			changed = true;
 		free(old->v);
@@ -221,26 +283,36 @@ void plan_translate(struct snic_mgr_plan *p, struct prule *r)
 	struct snic_mgr_xlate_info info;
 	struct snic_mgr_hwrule *trap = &p->scratch.r[0];
 
-	r->xl_rc = snic_mgr_xlate(&p->env, &r->of, &p->scratch, &info);
+	r->xl_rc = snic_mgr_xlate(&p->env, r->of, &p->scratch, &info);
 	r->trappable = info.trappable;
 	r->tunnel_rx = info.tunnel_rx;
 	r->any_in_port = info.any_in_port;
 	r->n_fp = 0;
 	r->level = 0;
-	r->group = info.tunnel_rx ? 0 : r->of.table + 1u;
-	snprintf(r->xl_reason, sizeof(r->xl_reason), "%s", r->xl_rc ? info.reason : "");
+	r->group = info.tunnel_rx ? 0 : r->of->table + 1u;
+	if (!r->xl_rc) {        /* room for what they are (n >= 1) */
+		struct hw_id *w = realloc(r->want, p->scratch.n * sizeof(*w));
+
+		if (w) {
+			r->want = w;
+		} else {
+			r->xl_rc = -ENOTSUP;
+			snprintf(info.reason, sizeof(info.reason), "out of memory while "
+				 "planning");
+		}
+	}
+	plan_text(&r->xl_reason, r->xl_rc ? info.reason : NULL);
 	if (!r->xl_rc) {
 		plan_set_levels(p, r, p->scratch.r, p->scratch.n);
 		r->n_fp = p->scratch.n;
 		for (unsigned i = 0; i < p->scratch.n; i++)
-			r->fp[i] = plan_fp(&p->scratch.r[i]);
+			plan_ids(&p->scratch.r[i], &r->want[i]);
 		r->level = p->scratch.r[0].attr.priority;
 	}
-	match_hashes(&r->of.match, &r->mask_h, &r->value_h);
-	r->trap_fp = 0;
-	if (r->trappable && !snic_mgr_xlate_trap(&p->env, &r->of, trap, &info)) {
+	match_hashes(&r->of->match, &r->mask_h, &r->value_h);
+	r->trap_fp = 0;         /* formatted when a trap is wanted */
+	if (r->trappable && !snic_mgr_xlate_trap(&p->env, r->of, trap, &info)) {
 		plan_set_levels(p, r, trap, 1);
-		r->trap_fp = plan_fp(trap);
 		if (r->xl_rc)
 			r->level = trap->attr.priority;
 	} else {
@@ -309,7 +381,7 @@ static void plan_free(struct snic_mgr_plan *p, bool uninstall)
 
 		for (size_t i = 0; i < tb->n; i++) {
 			plan_uninstall(p, tb->r[i]);
-			free(tb->r[i]);
+			prule_free(tb->r[i]);
 		}
 		plan_hw_destroy(p, &tb->miss);
 		free(tb->r);
@@ -358,13 +430,15 @@ int snic_mgr_plan_add(struct snic_mgr_plan *p, uint64_t id,
 		t->cap = cap;
 	}
 	r = calloc(1, sizeof(*r));
-	if (!r)
+	if (!r || !(r->of = snic_of_rule_dup(rule))) {
+		free(r);
 		return -ENOMEM;
+	}
 	r->id = id;
-	r->of = *rule;
+	r->priority = rule->priority;
 	r->dirty = true;
 	r->state = SNIC_MGR_PENDING;
-	snprintf(r->reason, sizeof(r->reason), "not planned yet");
+	plan_text(&r->reason, "not planned yet");
 	t->r[t->n++] = r;
 	t->dirty = true;
 	hash_put(p->by_id, p->hcap, r);
@@ -379,7 +453,7 @@ int snic_mgr_plan_del(struct snic_mgr_plan *p, uint64_t id)
 	if (!r || r->deleted)
 		return -ENOENT;
 	r->deleted = true;
-	p->t[r->of.table].dirty = true;
+	p->t[r->of->table].dirty = true;
 	return 0;
 }
 
@@ -394,12 +468,12 @@ void snic_mgr_plan_neigh_changed(struct snic_mgr_plan *p)
 		for (size_t i = 0; i < p->t[t].n; i++) {
 			struct prule *r = p->t[t].r[i];
 
-			for (unsigned a = 0; a < r->of.n_actions; a++) {
+			for (unsigned a = 0; a < r->of->n_actions; a++) {
 				const struct snic_mgr_port *pt;
 
-				if (r->of.actions[a].type != SNIC_OF_ACT_OUTPUT)
+				if (r->of->actions[a].type != SNIC_OF_ACT_OUTPUT)
 					continue;
-				pt = p->env.port(p->env.arg, r->of.actions[a].u.port);
+				pt = p->env.port(p->env.arg, r->of->actions[a].u.port);
 				if (pt && pt->kind == SNIC_MGR_PORT_TUNNEL) {
 					r->dirty = true;
 					r->refused = false;
@@ -431,7 +505,7 @@ static void reap(struct snic_mgr_plan *p, struct ptable *t, struct prule ***gone
 			struct prule **a = realloc(*gone, cap * sizeof(*a));
 			if (!a) {       /* cannot defer: uninstall now */
 				plan_uninstall(p, r);
-				free(r);
+				prule_free(r);
 				continue;
 			}
 			*gone = a;
@@ -509,7 +583,7 @@ int snic_mgr_plan_sync(struct snic_mgr_plan *p, struct snic_mgr_sync_stats *st)
 	p->n_retiring = 0;
 	for (size_t i = 0; i < n_gone; i++) {
 		plan_uninstall(p, gone[i]);
-		free(gone[i]);
+		prule_free(gone[i]);
 	}
 	free(gone);
 	if (p->retry_capacity) {
@@ -582,9 +656,9 @@ const char *snic_mgr_plan_last_error(const struct snic_mgr_plan *p)
 static void fill_info(const struct prule *r, struct snic_mgr_rule_info *info)
 {
 	info->id = r->id;
-	info->rule = &r->of;
+	info->rule = r->of;
 	info->state = r->state;
-	info->reason = r->state == SNIC_MGR_HW ? NULL : r->reason;
+	info->reason = r->state == SNIC_MGR_HW ? NULL : plan_str(r->reason);
 	info->n_hw = r->n_inst;
 	info->trapped = r->trap.h != NULL;
 }
@@ -668,14 +742,14 @@ int snic_mgr_plan_hw_text(struct snic_mgr_plan *p, uint64_t id, char *buf,
 	if (!r)
 		return -ENOENT;
 	buf[0] = 0;
-	if (r->n_inst && !snic_mgr_xlate(&p->env, &r->of, &p->scratch, &info)) {
+	if (r->n_inst && !snic_mgr_xlate(&p->env, r->of, &p->scratch, &info)) {
 		plan_set_levels(p, r, p->scratch.r, p->scratch.n);
 		for (unsigned i = 0; i < p->scratch.n && !rc; i++) {
 			rc = snic_mgr_hwrule_testpmd(&p->scratch.r[i], buf + used, len - used);
 			used = strlen(buf);
 		}
 	}
-	if (!rc && r->trap.h && !snic_mgr_xlate_trap(&p->env, &r->of, &p->scratch.r[0], &info)) {
+	if (!rc && r->trap.h && !snic_mgr_xlate_trap(&p->env, r->of, &p->scratch.r[0], &info)) {
 		plan_set_levels(p, r, &p->scratch.r[0], 1);
 		rc = snic_mgr_hwrule_testpmd(&p->scratch.r[0], buf + used, len - used);
 	}

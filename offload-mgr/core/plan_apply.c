@@ -136,7 +136,7 @@ static void bridge(struct snic_mgr_plan *p, struct swap *sw)
 	void *bh = NULL;
 
 	sw->bridged = true;
-	if (snic_mgr_xlate_trap(&p->env, &sw->r->of, h, &info))
+	if (snic_mgr_xlate_trap(&p->env, sw->r->of, h, &info))
 		return;
 	plan_set_levels(p, sw->r, h, 1);
 	if (h->attr.priority == 0)
@@ -149,14 +149,15 @@ static void bridge(struct snic_mgr_plan *p, struct swap *sw)
 	/* refused (room, a clash): the swap goes without (as before) */
 }
 
-/* Create h into out (fp left to the caller).  On EEXIST with the key of the
- * rule it replaces (own, or a removed rule's): bridge, destroy that, retry. */
+/* Create h (key: its plan_key, 0: not known yet) into out (fp left to the
+ * caller).  On EEXIST with the key of the rule it replaces (own, or a
+ * removed rule's): bridge, destroy that, retry. */
 static int create(struct snic_mgr_plan *p, const struct snic_mgr_hwrule *h,
-		  struct hw_inst *out, struct hw_inst *own, struct swap *sw,
-		  char *why, size_t whylen)
+		  uint64_t key, struct hw_inst *out, struct hw_inst *own,
+		  struct swap *sw, char *why, size_t whylen)
 {
 	struct rte_flow_error e = { 0 };
-	uint64_t k = plan_key(h);
+	uint64_t k = key ? key : plan_key(h);
 	void *nh = NULL;
 	int rc = p->ops->create(p->ops_arg, h, &nh, &e);
 
@@ -205,29 +206,42 @@ static int install_rule(struct snic_mgr_plan *p, struct prule *r, struct later *
 	struct hw_inst fresh[SNIC_MGR_MAX_VARIANTS] = { { 0 } };
 	struct swap sw = { r, l, false };
 	bool need = r->n_inst != r->n_fp;
+	char why[SNIC_MGR_REASON_MAX];
 	int rc = 0;
 
 	for (unsigned i = 0; i < r->n_fp && !need; i++)
-		need = !r->inst[i].h || r->inst[i].fp != r->fp[i];
+		need = !r->inst[i].h || r->inst[i].fp != r->want[i].fp;
 	if (!need)
 		return 0;
-	if (snic_mgr_xlate(&p->env, &r->of, &p->scratch, &info) || p->scratch.n != r->n_fp) {
-		snprintf(r->cap_reason, sizeof(r->cap_reason), "translation changed "
-			 "under the planner: %.200s", info.reason);
+	if (snic_mgr_xlate(&p->env, r->of, &p->scratch, &info) || p->scratch.n != r->n_fp) {
+		snprintf(why, sizeof(why), "translation changed under the planner: "
+			 "%.200s", info.reason);
+		plan_text(&r->cap_reason, why);
 		r->refused = true;
 		return -1;
+	}
+	if (r->n_fp > r->cap_inst) {    /* room to keep what gets installed */
+		struct hw_inst *a = realloc(r->inst, r->n_fp * sizeof(*a));
+
+		if (!a) {
+			plan_text(&r->cap_reason, "out of memory while planning");
+			r->cap_sw = true;       /* retried when rules go away */
+			return -1;
+		}
+		r->inst = a;
+		r->cap_inst = r->n_fp;
 	}
 	plan_set_levels(p, r, p->scratch.r, p->scratch.n);
 	for (unsigned i = 0; i < r->n_fp && !rc; i++) {
 		struct hw_inst *old = i < r->n_inst ? &r->inst[i] : NULL;
 
-		if (old && old->h && old->fp == r->fp[i]) {
+		if (old && old->h && old->fp == r->want[i].fp) {
 			fresh[i] = *old;        /* kept as it is */
 			continue;
 		}
-		rc = create(p, &p->scratch.r[i], &fresh[i], old, &sw, r->cap_reason,
-			    sizeof(r->cap_reason));
-		fresh[i].fp = r->fp[i];
+		rc = create(p, &p->scratch.r[i], r->want[i].key, &fresh[i], old, &sw,
+			    why, sizeof(why));
+		fresh[i].fp = r->want[i].fp;
 	}
 	if (rc) {
 		/* undo this rule's new ones, keep nothing half-made */
@@ -236,6 +250,7 @@ static int install_rule(struct snic_mgr_plan *p, struct prule *r, struct later *
 				plan_hw_destroy(p, &fresh[i]);
 		if (rc == -EEXIST && !last)
 			return -EEXIST;
+		plan_text(&r->cap_reason, why);
 		if (capacity(rc))
 			r->cap_sw = true;
 		else
@@ -247,7 +262,7 @@ static int install_rule(struct snic_mgr_plan *p, struct prule *r, struct later *
 	for (unsigned i = 0; i < r->n_inst; i++)
 		if (!(i < r->n_fp && fresh[i].h == r->inst[i].h))
 			later_add(p, l, r->inst[i].h);  /* replaced ones */
-	memcpy(r->inst, fresh, sizeof(fresh));
+	memcpy(r->inst, fresh, r->n_fp * sizeof(fresh[0]));
 	r->n_inst = r->n_fp;
 	return 0;
 }
@@ -257,16 +272,22 @@ static bool install_trap(struct snic_mgr_plan *p, struct prule *r, struct later 
 	struct snic_mgr_xlate_info info;
 	struct hw_inst fresh = { 0 };
 	char why[SNIC_MGR_REASON_MAX];
+	struct hw_id id;
 	int rc;
 
-	if (r->trap.h && r->trap.fp == r->trap_fp)
+	if (r->trap.h && r->trap_fp && r->trap.fp == r->trap_fp)
 		return true;
-	if (snic_mgr_xlate_trap(&p->env, &r->of, &p->scratch.r[0], &info)) {
+	if (snic_mgr_xlate_trap(&p->env, r->of, &p->scratch.r[0], &info)) {
 		r->cap_notrap = true;
 		return false;
 	}
 	plan_set_levels(p, r, &p->scratch.r[0], 1);
-	rc = create(p, &p->scratch.r[0], &fresh, &r->trap, NULL, why, sizeof(why));
+	plan_ids(&p->scratch.r[0], &id);
+	r->trap_fp = id.fp;     /* known until the rule is translated again */
+	if (r->trap.h && r->trap.fp == r->trap_fp)
+		return true;
+	rc = create(p, &p->scratch.r[0], id.key, &fresh, &r->trap, NULL, why,
+		    sizeof(why));
 	if (rc) {
 		r->cap_notrap = true;   /* it holds lower rules back instead */
 		return false;
@@ -321,7 +342,7 @@ bool plan_apply(struct snic_mgr_plan *p, struct ptable *t, unsigned table)
 		char why[SNIC_MGR_REASON_MAX];
 
 		snic_mgr_xlate_miss_drop(&p->env, table, h);
-		if (!create(p, h, &t->miss, NULL, NULL, why, sizeof(why)))
+		if (!create(p, h, 0, &t->miss, NULL, NULL, why, sizeof(why)))
 			t->miss.fp = plan_fp(h);
 	} else if (!t->want_miss && t->miss.h) {
 		later_add(p, &l, t->miss.h);
@@ -358,7 +379,7 @@ void plan_apply_root(struct snic_mgr_plan *p)
 		n = 64;
 	if (!p->root_next.h) {
 		snic_mgr_xlate_root_next(&p->env, h);
-		if (!create(p, h, &p->root_next, NULL, NULL, why, sizeof(why)))
+		if (!create(p, h, 0, &p->root_next, NULL, NULL, why, sizeof(why)))
 			p->root_next.fp = plan_fp(h);
 		else
 			snprintf(p->msg, sizeof(p->msg), "root catch-all: %.230s", why);
@@ -389,7 +410,7 @@ void plan_apply_root(struct snic_mgr_plan *p)
 		p->guards = g;
 		g = &p->guards[p->n_guards];
 		memset(g, 0, sizeof(*g));
-		if (create(p, h, &g->g, NULL, NULL, why, sizeof(why))) {
+		if (create(p, h, 0, &g->g, NULL, NULL, why, sizeof(why))) {
 			snprintf(p->msg, sizeof(p->msg), "guard of tunnel port %s: %.150s",
 				 k < n ? tun[k]->name : "(ARP)", why);
 			continue;

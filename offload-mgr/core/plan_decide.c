@@ -17,38 +17,40 @@ int plan_of_cmp(const void *a, const void *b)
 	const struct prule *x = *(const struct prule *const *)a;
 	const struct prule *y = *(const struct prule *const *)b;
 
-	if (x->of.priority != y->of.priority)
-		return x->of.priority > y->of.priority ? -1 : 1;
+	if (x->priority != y->priority)
+		return x->priority > y->priority ? -1 : 1;
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
 static bool overlaps(const struct prule *a, const struct prule *b)
 {
-	return snic_of_match_overlaps(&a->of.match, &b->of.match);
+	return snic_of_match_overlaps(&a->of->match, &b->of->match);
 }
 
 /* Does any-in_port rule a also apply to tunnel rule x's packets (on their
  * inner headers)?  Compare without the tunnel-only fields. */
 static bool overlaps_inner(const struct prule *a, const struct prule *x)
 {
-	struct snic_of_match m = x->of.match;
+	struct snic_of_match m = x->of->match;
 
 	m.in_port = m.in_port_mask = 0;
 	m.tun_id = m.tun_id_mask = 0;
 	m.tun_src = m.tun_src_mask = m.tun_dst = m.tun_dst_mask = 0;
-	return snic_of_match_overlaps(&a->of.match, &m);
+	return snic_of_match_overlaps(&a->of->match, &m);
 }
 
 static void to_sw(struct prule *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void to_sw(struct prule *r, const char *fmt, ...)
 {
+	char buf[SNIC_MGR_REASON_MAX];
 	va_list ap;
 
 	r->state = SNIC_MGR_SW;
 	r->want_hw = false;
 	va_start(ap, fmt);
-	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	plan_text(&r->reason, buf);
 }
 
 /* A later hardware rule of the same group overlapping r (r is above it). */
@@ -94,18 +96,18 @@ static bool tie(struct snic_mgr_plan *p, const struct tie *x, const struct tie *
 
 	if (!rb->want_hw || !overlaps(ra, rb))
 		return false;
-	if (rb->of.priority == ra->of.priority)
+	if (rb->priority == ra->priority)
 		/* OpenFlow's order: the older rule wins (the software
 		 * datapath's too); the NIC would pick either (an ingress
 		 * exclusion even the newer) */
 		to_sw(rb, "held back: overlapping rule %llu has the same priority %u "
 		      "and wins as the older one, which the NIC cannot tell",
-		      (unsigned long long)ra->id, ra->of.priority);
+		      (unsigned long long)ra->id, ra->priority);
 	else
 		to_sw(rb, "held back: priority %u shares the NIC's priority level %u "
 		      "with overlapping rule %llu (priority %u); the device has %u "
-		      "levels", rb->of.priority, rb->level, (unsigned long long)ra->id,
-		      ra->of.priority, p->env.priority_levels);
+		      "levels", rb->priority, rb->level, (unsigned long long)ra->id,
+		      ra->priority, p->env.priority_levels);
 	rb->tie_held = true;
 	return true;
 }
@@ -140,11 +142,16 @@ static bool tie_pass(struct snic_mgr_plan *p, struct prule **v, size_t n)
 			for (size_t b = a + 1; b < hi && t[b].mh == t[a].mh &&
 			     t[b].vh == t[a].vh; b++)
 				changed |= tie(p, &t[a], &t[b]);
-		/* across mask classes: every pair */
-		for (size_t a = lo; a < hi; a++)
-			for (size_t b = a + 1; b < hi; b++)
-				if (t[b].mh != t[a].mh)
-					changed |= tie(p, &t[a], &t[b]);
+		/* across mask classes: every pair.  A class is a run of the
+		 * level (sorted by mask hash), so b starts after a's run: a
+		 * level of one mask costs nothing here */
+		for (size_t a = lo, next = lo; a < hi; a++) {
+			if (a == next)
+				for (next = a + 1; next < hi && t[next].mh == t[a].mh; next++)
+					;
+			for (size_t b = next; b < hi; b++)
+				changed |= tie(p, &t[a], &t[b]);
+		}
 	}
 	free(t);
 	return changed;
@@ -178,11 +185,11 @@ static bool decide_pass(struct snic_mgr_plan *p, struct prule **v, size_t n,
 		r->want_hw = r->want_trap = false;
 		if (r->xl_rc) {
 			r->state = r->xl_rc == -EAGAIN ? SNIC_MGR_PENDING : SNIC_MGR_SW;
-			snprintf(r->reason, sizeof(r->reason), "%s", r->xl_reason);
+			plan_text(&r->reason, r->xl_reason);
 			continue;
 		}
 		if (r->cap_sw || r->refused) {
-			to_sw(r, "%s", r->cap_reason);
+			to_sw(r, "%s", plan_str(r->cap_reason));
 			continue;
 		}
 		for (size_t k = 0; k < n_u && !hold; k++)
@@ -191,7 +198,7 @@ static bool decide_pass(struct snic_mgr_plan *p, struct prule **v, size_t n,
 		if (hold) {
 			to_sw(r, "held back: rule %llu (priority %u) overlaps it and runs "
 			      "in software, and the NIC cannot send its packets there "
-			      "(%s)", (unsigned long long)hold->id, hold->of.priority,
+			      "(%s)", (unsigned long long)hold->id, hold->priority,
 			      hold->cap_notrap ? "no room for a trap" :
 			      "its match has no hardware form");
 			continue;
@@ -205,13 +212,13 @@ static bool decide_pass(struct snic_mgr_plan *p, struct prule **v, size_t n,
 				      "also applies to tunnel packets, on their inner "
 				      "headers, which the NIC matches only after this "
 				      "rule's decapsulation", (unsigned long long)hold->id,
-				      hold->of.priority);
+				      hold->priority);
 				continue;
 			}
 		}
 		r->state = SNIC_MGR_HW;
 		r->want_hw = true;
-		r->reason[0] = 0;
+		plan_text(&r->reason, NULL);
 	}
 	/* 2: traps for software rules with overlapping hardware below them */
 	for (size_t i = 0; i < n; i++) {
@@ -226,6 +233,35 @@ static bool decide_pass(struct snic_mgr_plan *p, struct prule **v, size_t n,
 	return tie_pass(p, v, n) || changed;
 }
 
+/*
+ * v[0, n) into OpenFlow order.  A table keeps the order of its last decision
+ * (removals keep it too), rules added since are at the end: sort those and
+ * merge them in, rather than sorting a million rules again per request.
+ * (The order is total, ids are unique: any sort gives the same result.)
+ */
+static void sort_rules(struct prule **v, size_t n)
+{
+	struct prule **tail;
+	size_t k = 1, i, j, w;
+
+	while (k < n && plan_of_cmp(&v[k - 1], &v[k]) < 0)
+		k++;
+	if (k >= n)
+		return;
+	qsort(v + k, n - k, sizeof(*v), plan_of_cmp);
+	if (plan_of_cmp(&v[k - 1], &v[k]) < 0)
+		return;
+	tail = malloc((n - k) * sizeof(*tail));
+	if (!tail) {
+		qsort(v, n, sizeof(*v), plan_of_cmp);
+		return;
+	}
+	memcpy(tail, v + k, (n - k) * sizeof(*tail));
+	for (i = k, j = n - k, w = n; j > 0;)      /* from the back */
+		v[--w] = i > 0 && plan_of_cmp(&v[i - 1], &tail[j - 1]) > 0 ? v[--i] : tail[--j];
+	free(tail);
+}
+
 void plan_decide(struct snic_mgr_plan *p, struct ptable *t, unsigned table)
 {
 	struct prule **v = t->r;
@@ -235,8 +271,7 @@ void plan_decide(struct snic_mgr_plan *p, struct ptable *t, unsigned table)
 
 	struct prule **held_by, **any;
 
-	if (n)
-		qsort(v, n, sizeof(*v), plan_of_cmp);
+	sort_rules(v, n);
 	for (size_t i = 0; i < n; i++)
 		v[i]->tie_held = false;
 	held_by = malloc((n ? n : 1) * sizeof(*held_by));

@@ -20,15 +20,28 @@ struct hw_inst {
 	uint64_t key;       /**< of its group, priority and pattern (plan_key) */
 };
 
+/** What a wanted hardware rule is (plan_ids()). */
+struct hw_id {
+	uint64_t fp;        /**< fingerprint of all of it (plan_fp) */
+	uint64_t key;       /**< of its group, priority and pattern (plan_key) */
+};
+
 /** A hardware rule whose destroy failed: it may still forward. */
 struct stuck {
 	void *h;
 	uint64_t rule;      /**< the planner id of its rule; 0: none known */
 };
 
+/*
+ * A rule.  It is kept small (a table may hold a million): the OpenFlow rule
+ * is a compact copy (snic_of_rule_dup), the texts are allocated only when
+ * there is something to say (NULL: none; plan_text()), and the per-variant
+ * arrays are as long as the rule's translation.
+ */
 struct prule {
 	uint64_t id;
-	struct snic_of_rule of;
+	struct snic_of_rule *of;   /**< compact copy: never copy *of by value */
+	uint16_t priority;  /**< of->priority, where sorting looks */
 	bool deleted;       /**< staged removal */
 	bool dirty;         /**< translate again */
 
@@ -36,28 +49,28 @@ struct prule {
 	int xl_rc;          /**< 0, -ENOTSUP, -EAGAIN */
 	bool trappable, tunnel_rx, any_in_port;
 	unsigned n_fp;      /**< hardware rules it translates to */
-	uint64_t fp[SNIC_MGR_MAX_VARIANTS];
-	uint64_t trap_fp;
+	struct hw_id *want; /**< [n_fp] what they are */
+	uint64_t trap_fp;   /**< of its trap; 0: not known yet (install_trap) */
 	uint32_t level;     /**< rte_flow priority of its main rule */
 	uint32_t mask_h, value_h;  /**< hashes of its match's masks / values */
 	uint32_t group;     /**< its rte_flow group */
-	char xl_reason[SNIC_MGR_REASON_MAX];
+	char *xl_reason;    /**< why it does not translate */
 
 	/* capacity refusals, remembered until rules are removed */
 	bool cap_sw;        /**< its create was refused: runs in software */
 	bool cap_notrap;    /**< its trap was refused: cannot be trapped */
 	bool refused;       /**< the driver refused it (not capacity) */
-	char cap_reason[SNIC_MGR_REASON_MAX];
+	char *cap_reason;
 
 	/* the decision */
 	enum snic_mgr_state state;
 	bool want_hw, want_trap;
 	bool tie_held;      /**< held back for a priority-level tie */
-	char reason[SNIC_MGR_REASON_MAX];
+	char *reason;       /**< why not in hardware (HW: none) */
 
 	/* what is installed */
-	unsigned n_inst;
-	struct hw_inst inst[SNIC_MGR_MAX_VARIANTS];
+	unsigned n_inst, cap_inst;
+	struct hw_inst *inst;      /**< [cap_inst] */
 	struct hw_inst trap;
 };
 
@@ -119,11 +132,23 @@ struct snic_mgr_plan {
 
 /* plan.c */
 struct prule *plan_find(const struct snic_mgr_plan *p, uint64_t id);
+/** What a text slot of a prule holds when its text could not be kept. */
+extern char plan_text_nomem[];
+/** Set a text slot (*slot: NULL, plan_text_nomem or malloc'd) to text
+ *  (NULL or "": none); the same text is kept as it is. */
+void plan_text(char **slot, const char *text);
+/** The text of a slot ("" for none). */
+static inline const char *plan_str(const char *slot)
+{
+	return slot ? slot : "";
+}
 /** Set the rte_flow priorities of r's translation in scratch (and of a
  *  trap) from the planner's level map. */
 void plan_set_levels(struct snic_mgr_plan *p, const struct prule *r,
 		     struct snic_mgr_hwrule *h, unsigned n);
 uint64_t plan_fp(const struct snic_mgr_hwrule *r);
+/** plan_fp() and plan_key() of r, from one formatting of it. */
+void plan_ids(const struct snic_mgr_hwrule *r, struct hw_id *id);
 /** Fingerprint of r's group, priority and pattern: the NIC holds one rule
  *  per key (a second one is EEXIST). */
 uint64_t plan_key(const struct snic_mgr_hwrule *r);

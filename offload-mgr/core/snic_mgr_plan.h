@@ -100,6 +100,9 @@ struct snic_mgr_plan;
 /** What one rule looks like from outside. */
 struct snic_mgr_rule_info {
 	uint64_t id;
+	/** The planner's copy of the rule (compact: snic_of_rule_dup()),
+	 *  the same pointer for the rule's life: valid until a sync after
+	 *  its snic_mgr_plan_del() (or the planner's end). */
 	const struct snic_of_rule *rule;
 	enum snic_mgr_state state;
 	const char *reason;        /**< NULL in HW state */
@@ -127,7 +130,8 @@ void snic_mgr_plan_detach(struct snic_mgr_plan *p);
 void snic_mgr_plan_set_miss(struct snic_mgr_plan *p, enum snic_mgr_miss miss);
 
 /**
- * Stage a rule (copied).  id must be new and non-zero; the rule in ADD mode.
+ * Stage a rule (copied, compactly: snic_of_rule_dup(); rule itself may be
+ * whole or compact).  id must be new and non-zero; the rule in ADD mode.
  * Nothing changes in the hardware until snic_mgr_plan_sync().
  * @return 0, -EEXIST (id taken), -EINVAL, -ENOMEM.
  */

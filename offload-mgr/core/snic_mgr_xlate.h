@@ -190,8 +190,9 @@ struct snic_mgr_xlate_info {
 };
 
 /**
- * Translate rule into out (kind RULE or TUNNEL_RX; see struct
- * snic_mgr_xlate_set for when there is more than one hardware rule).
+ * Translate rule (whole, or a compact copy: snic_of_rule_dup()) into out
+ * (kind RULE or TUNNEL_RX; see struct snic_mgr_xlate_set for when there is
+ * more than one hardware rule).
  * @return 0; -ENOTSUP with info->reason (the rule must run in software);
  *         -EAGAIN with info->reason (a tunnel next hop is being resolved).
  *         info->trappable is set in every case.

@@ -556,6 +556,38 @@ static void test_failed_destroy(void)
 	clear_rules();
 }
 
+/* Level ties across match classes (rules with different masks) and within
+ * one (equal masks and values), in a level holding many rules of one mask:
+ * the planner compares a rule with the other classes of its level only (a
+ * big one-mask table costs a sort), which must still find every tie. */
+static void test_tie_classes(void)
+{
+	uint64_t cls[40], dup, b1, b2, c3, other;
+	char text[128];
+	unsigned n_hw = 0;
+
+	other = add("priority=60,in_port=vf2,udp,tp_dst=99,actions=drop");
+	for (unsigned i = 0; i < 40; i++) {
+		snprintf(text, sizeof(text), "priority=60,in_port=vf1,ip,nw_dst=10.1.0.%u,"
+			 "actions=output:vf3", i + 1);
+		cls[i] = add(text);
+	}
+	b1 = add("priority=60,in_port=vf1,ip,nw_src=10.2.0.1,actions=drop");
+	dup = add("priority=60,in_port=vf1,ip,nw_dst=10.1.0.7,actions=drop");
+	b2 = add("priority=60,in_port=vf1,ip,nw_src=10.3.0.1,actions=drop");
+	c3 = add("priority=60,in_port=vf1,udp,tp_dst=99,actions=drop");
+	sync_ok("tie classes");
+	for (unsigned i = 0; i < 40; i++)
+		n_hw += info(cls[i]).state == SNIC_MGR_HW;
+	SNIC_CHECK_EQ(n_hw, 40, "the oldest class of the level: all in hardware");
+	SNIC_CHECK(info(other).state == SNIC_MGR_HW, "a rule overlapping none: hw");
+	want_sw(dup, "same priority", "the newer of two equal matches");
+	want_sw(b1, "same priority", "a rule of a second class overlapping the first");
+	want_sw(b2, "same priority", "another one of that class");
+	want_sw(c3, "same priority", "a rule of a third class overlapping both");
+	clear_rules();
+}
+
 int main(void)
 {
 	struct snic_mgr_xlate_env env = {
@@ -581,6 +613,7 @@ int main(void)
 	test_capacity();
 	test_replace_and_miss();
 	test_same_priority();
+	test_tie_classes();
 	test_tunnel_hold_back();
 	test_not_vxlan();
 	test_encap_df();

@@ -596,7 +596,7 @@ int snic_mgr_xlate(const struct snic_mgr_xlate_env *env,
 			return -ENOTSUP;
 		}
 		seen[n_seen++] = a->u.port;
-		v = *rule;
+		memcpy(&v, rule, snic_of_rule_size(rule));  /* may be compact */
 		v.match.in_port = a->u.port;
 		v.match.in_port_mask = 0xffffffffu;
 		rc = xlate_one(env, &v, true, &out->r[out->n], &vi);

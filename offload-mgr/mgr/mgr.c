@@ -303,10 +303,10 @@ int snic_mgr_del_tunnel(struct snic_mgr *m, const char *name, struct snic_mgr_er
 		return mgr_fail(err, -ENOENT, -1, "no tunnel port %s", name);
 	for (size_t k = 0; k < m->hsize; k++)
 		for (struct mrule *r = m->by_id[k]; r; r = r->id_next) {
-			bool uses = r->of.match.in_port_mask && r->of.match.in_port == t->ofport;
-			for (unsigned a = 0; a < r->of.n_actions && !uses; a++)
-				uses = r->of.actions[a].type == SNIC_OF_ACT_OUTPUT &&
-				       r->of.actions[a].u.port == t->ofport;
+			bool uses = r->of->match.in_port_mask && r->of->match.in_port == t->ofport;
+			for (unsigned a = 0; a < r->of->n_actions && !uses; a++)
+				uses = r->of->actions[a].type == SNIC_OF_ACT_OUTPUT &&
+				       r->of->actions[a].u.port == t->ofport;
 			if (uses)
 				return mgr_fail(err, -EBUSY, -1, "tunnel %s is used by rule "
 						"%llu (%s): delete that rule first", name,

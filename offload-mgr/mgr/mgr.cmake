@@ -6,7 +6,8 @@
 #                rte_flow code), atomic batches, filters, mod/replace, tunnels,
 #                persistence across restarts, timeouts
 set(SNIC_MGR_DIR ${CMAKE_CURRENT_LIST_DIR})
-add_library(snic_mgr STATIC ${SNIC_MGR_DIR}/mgr.c ${SNIC_MGR_DIR}/mgr_rules.c
+add_library(snic_mgr STATIC ${SNIC_MGR_DIR}/mgr.c ${SNIC_MGR_DIR}/mgr_index.c
+  ${SNIC_MGR_DIR}/mgr_rules.c
   ${SNIC_MGR_DIR}/mgr_dump.c ${SNIC_MGR_DIR}/mgr_plan.c
   ${SNIC_MGR_DIR}/mgr_neigh.c)
 target_include_directories(snic_mgr PUBLIC ${SNIC_MGR_DIR})

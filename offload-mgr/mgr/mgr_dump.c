@@ -15,10 +15,10 @@ static int by_order(const void *a, const void *b)
 	const struct mrule *x = *(const struct mrule *const *)a;
 	const struct mrule *y = *(const struct mrule *const *)b;
 
-	if (x->of.table != y->of.table)
-		return x->of.table < y->of.table ? -1 : 1;
-	if (x->of.priority != y->of.priority)
-		return x->of.priority > y->of.priority ? -1 : 1;
+	if (x->of->table != y->of->table)
+		return x->of->table < y->of->table ? -1 : 1;
+	if (x->of->priority != y->of->priority)
+		return x->of->priority > y->of->priority ? -1 : 1;
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
@@ -59,7 +59,7 @@ int snic_mgr_dump_flows(struct snic_mgr *m, const char *match, int table,
 		mgr_hw_counts(m, r, &v.hw_packets, &v.hw_bytes, herr, sizeof(herr));
 		v.id = r->id;
 		v.text = r->text;
-		v.rule = &r->of;
+		v.rule = r->of;
 		v.state = info.state;
 		v.reason = info.reason;
 		v.hw_error = herr[0] ? herr : NULL;

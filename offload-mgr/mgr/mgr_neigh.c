@@ -12,6 +12,13 @@
  * planner re-translates, so hardware rules always carry the current MAC.
  * A REACHABLE entry is refreshed every NEIGH_REFRESH_MS (a request; the MAC
  * stays in use meanwhile, as a kernel keeps a stale entry).
+ *
+ * Who asks for a VTEP address is remembered too (it is likely a remote VTEP
+ * a rule will need), but only passively: such an entry is not refreshed, not
+ * persisted and re-plans nothing until a rule looks it up.  The table holds
+ * at most NEIGH_MAX entries; a full table makes room by dropping a passive
+ * entry, so ARP from the wire (any source address, any rate) cannot grow it,
+ * nor make the manager send requests or write its store.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,6 +31,7 @@
 #define NEIGH_RETRY_MS         1000u
 #define NEIGH_FAILED_RETRY_MS  10000u
 #define NEIGH_REFRESH_MS       60000u
+#define NEIGH_MAX              4096u
 
 static struct neigh *find(struct snic_mgr *m, uint32_t ip)
 {
@@ -33,18 +41,38 @@ static struct neigh *find(struct snic_mgr *m, uint32_t ip)
 	return NULL;
 }
 
-static struct neigh *add(struct snic_mgr *m, uint32_t ip)
+/* A new entry for ip (used or passive), or NULL: out of memory, or the table
+ * is full of used entries. */
+static struct neigh *add(struct snic_mgr *m, uint32_t ip, bool used)
 {
-	struct neigh *n = realloc(m->neigh, (m->n_neigh + 1) * sizeof(*n));
+	struct neigh *n = NULL;
 
-	if (!n)
-		return NULL;
-	m->neigh = n;
-	n = &m->neigh[m->n_neigh++];
+	if (m->n_neigh >= NEIGH_MAX) {
+		/* make room: the passive entry after the last one taken */
+		for (unsigned k = 0; k < m->n_neigh && !n; k++) {
+			unsigned i = (m->neigh_evict + k) % m->n_neigh;
+
+			if (!m->neigh[i].used) {
+				n = &m->neigh[i];
+				m->neigh_evict = i + 1;
+			}
+		}
+		if (!n)
+			return NULL;
+	} else {
+		n = realloc(m->neigh, (m->n_neigh + 1) * sizeof(*n));
+		if (!n)
+			return NULL;
+		m->neigh = n;
+		n = &m->neigh[m->n_neigh++];
+	}
 	memset(n, 0, sizeof(*n));
 	n->ip = ip;
+	n->used = used;
 	return n;
 }
+
+static void persist(struct snic_mgr *m, const struct neigh *n);
 
 /* A local VTEP address to speak ARP from (the first tunnel's), or 0. */
 static uint32_t vtep_ip(const struct snic_mgr *m)
@@ -107,6 +135,18 @@ int mgr_neigh_lookup(struct snic_mgr *m, uint32_t ip, uint8_t mac[6])
 {
 	struct neigh *n = find(m, ip);
 
+	if (n && !n->used) {
+		/* it asked us before: now a rule needs it */
+		n->used = 1;
+		if (n->state == NEIGH_REACHABLE) {
+			n->next_ms = mgr_now(m) + NEIGH_REFRESH_MS;
+			persist(m, n);
+		} else {
+			n->state = NEIGH_INCOMPLETE;    /* ask now */
+			n->tries = 0;
+			n->next_ms = 0;
+		}
+	}
 	if (n && (n->state == NEIGH_STATIC || n->state == NEIGH_REACHABLE)) {
 		memcpy(mac, n->mac, 6);
 		return 0;
@@ -116,7 +156,7 @@ int mgr_neigh_lookup(struct snic_mgr *m, uint32_t ip, uint8_t mac[6])
 	if (!n) {
 		uint64_t now = mgr_now(m);
 
-		n = add(m, ip);
+		n = add(m, ip, true);
 		if (!n)
 			return -ENOMEM;
 		n->state = NEIGH_INCOMPLETE;
@@ -136,8 +176,9 @@ int mgr_neigh_set_static(struct snic_mgr *m, uint32_t ip, const uint8_t *mac)
 			*n = m->neigh[--m->n_neigh];
 		return 0;
 	}
-	if (!n && !(n = add(m, ip)))
+	if (!n && !(n = add(m, ip, true)))
 		return -ENOMEM;
+	n->used = 1;
 	n->state = NEIGH_STATIC;
 	memcpy(n->mac, mac, 6);
 	return 0;
@@ -147,8 +188,9 @@ int mgr_neigh_set_learnt(struct snic_mgr *m, uint32_t ip, const uint8_t *mac)
 {
 	struct neigh *n = find(m, ip);
 
-	if (!n && !(n = add(m, ip)))
+	if (!n && !(n = add(m, ip, true)))
 		return -ENOMEM;
+	n->used = 1;
 	if (n->state == NEIGH_STATIC)
 		return 0;
 	n->state = NEIGH_REACHABLE;
@@ -181,7 +223,7 @@ bool mgr_neigh_tick(struct snic_mgr *m)
 	for (unsigned i = 0; i < m->n_neigh; i++) {
 		struct neigh *n = &m->neigh[i];
 
-		if (n->state == NEIGH_STATIC || now < n->next_ms)
+		if (n->state == NEIGH_STATIC || !n->used || now < n->next_ms)
 			continue;
 		switch (n->state) {
 		case NEIGH_INCOMPLETE:
@@ -226,9 +268,14 @@ int snic_mgr_arp_input(struct snic_mgr *m, const uint8_t *f, uint32_t len)
 	mine = is_vtep(m, tpa);
 	if (!mine && !find(m, spa))
 		return 0;       /* not ours: the OpenFlow rules decide */
-	if (mine && spa && !(f[22] & 1) && !find(m, spa) && (n = add(m, spa)))
+	n = spa && !(f[22] & 1) ? find(m, spa) : NULL;    /* a unicast sender */
+	if (mine && spa && !(f[22] & 1) && !n && (n = add(m, spa, false)))
 		n->state = NEIGH_INCOMPLETE;    /* who asks us is a neighbor */
-	if ((f[22] & 1) == 0 && spa && (n = find(m, spa)) && n->state != NEIGH_STATIC) {
+	if (n && n->state != NEIGH_STATIC && !n->used) {
+		/* passive: remember the MAC, nothing else */
+		memcpy(n->mac, f + 22, 6);
+		n->state = NEIGH_REACHABLE;
+	} else if (n && n->state != NEIGH_STATIC) {
 		bool was = n->state == NEIGH_REACHABLE && !memcmp(n->mac, f + 22, 6);
 
 		memcpy(n->mac, f + 22, 6);

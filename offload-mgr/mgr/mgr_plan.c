@@ -33,11 +33,32 @@ const char *mgr_unplanned(const struct mrule *r, char *buf, size_t len)
 	return buf;
 }
 
+void mgr_rule_set(struct mrule *r, struct snic_of_rule *of)
+{
+	free(r->own);
+	r->own = of;
+	r->of = of;
+}
+
+void mgr_plan_took(struct snic_mgr *m, struct mrule *r)
+{
+	struct snic_mgr_rule_info info;
+
+	if (!snic_mgr_plan_get(m->plan, r->plan_id, &info)) {
+		/* one copy: the planner's (a million rules must fit) */
+		r->of = info.rule;
+		free(r->own);
+		r->own = NULL;
+	}
+}
+
 int mgr_plan_rule(struct snic_mgr *m, struct mrule *r)
 {
 	char why[64];
 
-	r->plan_rc = snic_mgr_plan_add(m->plan, r->plan_id, &r->of);
+	r->plan_rc = snic_mgr_plan_add(m->plan, r->plan_id, r->of);
+	if (!r->plan_rc)
+		mgr_plan_took(m, r);
 	if (r->plan_rc)
 		fprintf(stderr, "snic-offloadd: rule %llu (%s) is %s; it runs nowhere "
 			"until it is (retried every tick)\n", (unsigned long long)r->id,

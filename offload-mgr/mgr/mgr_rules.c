@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * mgr_rules.c - the rule set: an index by id and by OpenFlow identity
- * (table, priority, match), the flow requests (every batch parsed and
- * checked before anything changes; the store written in one transaction
- * before the planner and the hardware), dumps and timeouts.
+ * mgr_rules.c - the flow requests (every batch parsed and checked before
+ * anything changes; the store written in one transaction before the
+ * planner and the hardware) and timeouts.  The index is mgr_index.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,197 +12,34 @@
 
 #include "mgr_internal.h"
 
-/* ---- the index ---- */
-
-static size_t id_slot(const struct snic_mgr *m, uint64_t id)
-{
-	id ^= id >> 31;
-	id *= 0x9e3779b97f4a7c15ull;
-	return (size_t)(id >> 20) & (m->hsize - 1);
-}
-
-static size_t key_slot(const struct snic_mgr *m, const struct snic_of_rule *r)
-{
-	uint32_t h = snic_of_match_hash(&r->match, (uint32_t)r->table << 16 | r->priority);
-
-	return h & (m->hsize - 1);
-}
-
-int mgr_rules_init(struct snic_mgr *m)
-{
-	m->hsize = 1024;
-	m->by_id = calloc(m->hsize, sizeof(*m->by_id));
-	m->by_key = calloc(m->hsize, sizeof(*m->by_key));
-	return m->by_id && m->by_key ? 0 : -ENOMEM;
-}
-
-static void link_rule(struct snic_mgr *m, struct mrule *r)
-{
-	size_t i = id_slot(m, r->id), k = key_slot(m, &r->of);
-
-	r->id_next = m->by_id[i];
-	m->by_id[i] = r;
-	r->key_next = m->by_key[k];
-	m->by_key[k] = r;
-	m->n_rules++;
-}
-
-static void unlink_rule(struct snic_mgr *m, struct mrule *r)
-{
-	struct mrule **pp;
-
-	for (pp = &m->by_id[id_slot(m, r->id)]; *pp != r; pp = &(*pp)->id_next)
-		;
-	*pp = r->id_next;
-	for (pp = &m->by_key[key_slot(m, &r->of)]; *pp != r; pp = &(*pp)->key_next)
-		;
-	*pp = r->key_next;
-	m->n_rules--;
-}
-
-static int grow(struct snic_mgr *m, size_t want)
-{
-	struct mrule **ids, **keys, *all = NULL;
-	size_t size = m->hsize;
-
-	while (size < want)
-		size *= 2;
-	if (size == m->hsize)
-		return 0;
-	ids = calloc(size, sizeof(*ids));
-	keys = calloc(size, sizeof(*keys));
-	if (!ids || !keys) {
-		free(ids);
-		free(keys);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < m->hsize; i++)
-		while (m->by_id[i]) {
-			struct mrule *r = m->by_id[i];
-			m->by_id[i] = r->id_next;
-			r->id_next = all;
-			all = r;
-		}
-	free(m->by_id);
-	free(m->by_key);
-	m->by_id = ids;
-	m->by_key = keys;
-	m->hsize = size;
-	m->n_rules = 0;
-	while (all) {
-		struct mrule *r = all;
-		all = r->id_next;
-		link_rule(m, r);
-	}
-	return 0;
-}
-
-static struct mrule *find_key(const struct snic_mgr *m, const struct snic_of_rule *of)
-{
-	for (struct mrule *r = m->by_key[key_slot(m, of)]; r; r = r->key_next)
-		if (r->of.table == of->table && r->of.priority == of->priority &&
-		    snic_of_match_equal(&r->of.match, &of->match))
-			return r;
-	return NULL;
-}
-
-static void free_rule(struct mrule *r)
-{
-	free(r->text);
-	free(r);
-}
-
-void mgr_rules_fini(struct snic_mgr *m)
-{
-	for (size_t i = 0; m->by_id && i < m->hsize; i++)
-		while (m->by_id[i]) {
-			struct mrule *r = m->by_id[i];
-			m->by_id[i] = r->id_next;
-			free_rule(r);
-		}
-	free(m->by_id);
-	free(m->by_key);
-}
-
-/* Every rule, for filters (the caller frees the array). */
-struct mrule **mgr_all_rules(const struct snic_mgr *m, size_t *n)
-{
-	struct mrule **v = malloc((m->n_rules ? m->n_rules : 1) * sizeof(*v));
-	size_t k = 0;
-
-	if (!v)
-		return NULL;
-	for (size_t i = 0; i < m->hsize; i++)
-		for (struct mrule *r = m->by_id[i]; r; r = r->id_next)
-			v[k++] = r;
-	*n = k;
-	return v;
-}
-
-/* ---- the software datapath's copy ---- */
-
-void mgr_sw_add(struct snic_mgr *m, const struct mrule *r)
-{
-	char why[SNIC_MGR_SWDP_REASON_MAX] = "";
-	int rc = snic_mgr_swdp_add_rule(m->dp, (uint32_t)r->id, &r->of, why, sizeof(why));
-
-	if (rc)
-		fprintf(stderr, "snic-offloadd: rule %llu (%s) is not in the software "
-			"datapath: %s\n", (unsigned long long)r->id, r->text,
-			why[0] ? why : strerror(-rc));
-}
-
-void mgr_sw_del(struct snic_mgr *m, struct mrule *r)
-{
-	struct snic_mgr_swdp_rule_stats st;
-
-	if (!snic_mgr_swdp_rule_stats(m->dp, (uint32_t)r->id, &st, false)) {
-		r->sw_packets += st.packets;
-		r->sw_bytes += st.bytes;
-	}
-	snic_mgr_swdp_del_rule(m->dp, (uint32_t)r->id);
-}
-
-/* Software counters of r: kept + the datapath's. */
-void mgr_sw_counts(struct snic_mgr *m, const struct mrule *r, uint64_t *pk,
-		      uint64_t *by)
-{
-	struct snic_mgr_swdp_rule_stats st = { 0, 0 };
-
-	snic_mgr_swdp_rule_stats(m->dp, (uint32_t)r->id, &st, false);
-	*pk = r->sw_packets + st.packets;
-	*by = r->sw_bytes + st.bytes;
-}
-
 /* ---- texts and the store ---- */
 
+/* The canonical text, malloc'd to its length (kept per rule). */
 static char *rule_text(const struct snic_mgr *m, const struct snic_of_rule *of)
 {
-	char *buf = malloc(SNIC_OF_RULE_TEXT_MAX);
+	char buf[SNIC_OF_RULE_TEXT_MAX];
 
-	if (buf && snic_of_rule_format(of, &m->of_ports, buf, SNIC_OF_RULE_TEXT_MAX)) {
-		free(buf);
+	if (snic_of_rule_format(of, &m->of_ports, buf, sizeof(buf)))
 		return NULL;
-	}
-	return buf;
+	return strdup(buf);
 }
 
 static int store_put(struct snic_mgr *m, const struct mrule *r)
 {
 	char match[SNIC_OF_RULE_TEXT_MAX], actions[SNIC_OF_RULE_TEXT_MAX];
 	struct snic_mgr_store_rule sr = {
-		.id = r->id, .table = r->of.table, .priority = r->of.priority,
-		.match = match, .actions = actions, .cookie = r->of.cookie,
-		.idle_timeout = r->of.idle_timeout, .hard_timeout = r->of.hard_timeout,
+		.id = r->id, .table = r->of->table, .priority = r->of->priority,
+		.match = match, .actions = actions, .cookie = r->of->cookie,
+		.idle_timeout = r->of->idle_timeout, .hard_timeout = r->of->hard_timeout,
 		.created_ms = (int64_t)time(NULL) * 1000 -
 			      (int64_t)(mgr_now(m) - r->created_ms),
 	};
 
 	if (!m->store)
 		return 0;
-	snic_of_match_format(&r->of.match, SNIC_OF_DEFAULT_PRIORITY, &m->of_ports,
+	snic_of_match_format(&r->of->match, SNIC_OF_DEFAULT_PRIORITY, &m->of_ports,
 			     match, sizeof(match));
-	snic_of_actions_format(r->of.actions, r->of.n_actions, &m->of_ports,
+	snic_of_actions_format(r->of->actions, r->of->n_actions, &m->of_ports,
 			       actions, sizeof(actions));
 	return snic_mgr_store_put_rule(m->store, &sr);
 }
@@ -212,6 +48,7 @@ int mgr_rule_load(struct snic_mgr *m, const struct snic_mgr_store_rule *sr,
 		  struct snic_mgr_err *err)
 {
 	char text[2 * SNIC_OF_RULE_TEXT_MAX + 128];
+	struct snic_of_rule of;
 	struct snic_of_error oe;
 	struct mrule *r;
 	int64_t age;
@@ -220,29 +57,30 @@ int mgr_rule_load(struct snic_mgr *m, const struct snic_mgr_store_rule *sr,
 		 "hard_timeout=%u%s%s,actions=%s", sr->table, sr->priority,
 		 (unsigned long long)sr->cookie, sr->idle_timeout, sr->hard_timeout,
 		 sr->match[0] ? "," : "", sr->match, sr->actions);
+	if (snic_of_rule_parse(text, SNIC_OF_MODE_ADD, &m->of_ports, &of, &oe))
+		return mgr_fail(err, -EINVAL, -1, "stored rule %llu no longer parses (%s): %s",
+				(unsigned long long)sr->id, text, oe.msg);
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return mgr_fail(err, -ENOMEM, -1, "out of memory");
-	if (snic_of_rule_parse(text, SNIC_OF_MODE_ADD, &m->of_ports, &r->of, &oe)) {
-		free(r);
-		return mgr_fail(err, -EINVAL, -1, "stored rule %llu no longer parses (%s): %s",
-				(unsigned long long)sr->id, text, oe.msg);
-	}
-	if (grow(m, (m->n_rules + 1) * 2) || !(r->text = rule_text(m, &r->of))) {
-		free_rule(r);
+	if (mgr_grow(m, m->n_rules + 1) || !(r->own = snic_of_rule_dup(&of)) ||
+	    !(r->text = rule_text(m, r->own))) {
+		mgr_free_rule(r);
 		return mgr_fail(err, -ENOMEM, -1, "out of memory");
 	}
 	r->id = sr->id;
 	age = (int64_t)time(NULL) * 1000 - sr->created_ms;
 	r->created_ms = mgr_now(m) - (uint64_t)(age > 0 && (uint64_t)age < mgr_now(m) ? age : 0);
 	r->used_ms = mgr_now(m);
+	r->of = r->own;
 	r->plan_id = m->next_plan_id++;
-	link_rule(m, r);
-	if (snic_mgr_plan_add(m->plan, r->plan_id, &r->of)) {
-		unlink_rule(m, r);
-		free_rule(r);
+	mgr_link_rule(m, r);
+	if (snic_mgr_plan_add(m->plan, r->plan_id, r->of)) {
+		mgr_unlink_rule(m, r);
+		mgr_free_rule(r);
 		return mgr_fail(err, -ENOMEM, -1, "out of memory");
 	}
+	mgr_plan_took(m, r);
 	mgr_sw_add(m, r);
 	return 0;
 }
@@ -254,7 +92,7 @@ enum op_kind { OP_ADD, OP_DEL, OP_MOD };
 struct op {
 	enum op_kind kind;
 	struct mrule *r;            /* the rule (new for ADD) */
-	struct snic_of_rule of;     /* MOD: the new version */
+	struct snic_of_rule *of;    /* MOD: the new version (compact, owned) */
 };
 
 struct batch {
@@ -262,31 +100,51 @@ struct batch {
 	size_t n, cap;
 };
 
+/* Push an op; a MOD's of (compact) becomes the batch's, pushed or not. */
 static int batch_push(struct batch *b, enum op_kind kind, struct mrule *r,
-		      const struct snic_of_rule *of)
+		      struct snic_of_rule *of)
 {
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 16;
 		struct op *a = realloc(b->v, cap * sizeof(*a));
-		if (!a)
+		if (!a) {
+			free(of);
 			return -ENOMEM;
+		}
 		b->v = a;
 		b->cap = cap;
 	}
 	b->v[b->n].kind = kind;
 	b->v[b->n].r = r;
-	if (of)
-		b->v[b->n].of = *of;
+	b->v[b->n].of = of;
 	b->n++;
 	return 0;
 }
 
 static void batch_free(struct batch *b, bool applied)
 {
-	for (size_t i = 0; i < b->n && !applied; i++)
-		if (b->v[i].kind == OP_ADD)
-			free_rule(b->v[i].r);
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->v[i].kind == OP_ADD && !applied)
+			mgr_free_rule(b->v[i].r);
+		free(b->v[i].of);       /* a MOD's version not taken over */
+	}
 	free(b->v);
+}
+
+/* The version of old a MOD with new's actions makes (compact), or NULL. */
+static struct snic_of_rule *mod_version(const struct snic_of_rule *old,
+					const struct snic_of_rule *new)
+{
+	struct snic_of_rule x;
+
+	memcpy(&x, old, offsetof(struct snic_of_rule, actions));
+	x.n_actions = new->n_actions;
+	memcpy(x.actions, new->actions, snic_of_rule_size(new) -
+	       offsetof(struct snic_of_rule, actions));
+	x.cookie = new->cookie;
+	x.idle_timeout = new->idle_timeout;
+	x.hard_timeout = new->hard_timeout;
+	return snic_of_rule_dup(&x);
 }
 
 /* Write the batch to the store in one transaction. */
@@ -307,7 +165,7 @@ static int batch_store(struct snic_mgr *m, struct batch *b, struct snic_mgr_err 
 			rc = store_put(m, o->r);
 		} else {
 			struct mrule tmp = *o->r;
-			tmp.of = o->of;
+			tmp.of = o->of;         /* the new version */
 			rc = store_put(m, &tmp);
 		}
 	}
@@ -357,7 +215,7 @@ static void batch_apply(struct snic_mgr *m, struct batch *b)
 		}
 		switch (o->kind) {
 		case OP_ADD:
-			link_rule(m, r);
+			mgr_link_rule(m, r);
 			mgr_plan_rule(m, r);
 			mgr_sw_add(m, r);
 			break;
@@ -365,8 +223,8 @@ static void batch_apply(struct snic_mgr *m, struct batch *b)
 			if (!r->plan_rc)
 				snic_mgr_plan_del(m->plan, r->plan_id);
 			mgr_sw_del(m, r);
-			unlink_rule(m, r);
-			free_rule(r);
+			mgr_unlink_rule(m, r);
+			mgr_free_rule(r);
 			break;
 		case OP_MOD: {
 			char e[16];
@@ -380,19 +238,16 @@ static void batch_apply(struct snic_mgr *m, struct batch *b)
 			if (!r->plan_rc)
 				snic_mgr_plan_del(m->plan, r->plan_id);
 			mgr_sw_del(m, r);
-			unlink_rule(m, r);
-			memcpy(r->of.actions, o->of.actions, sizeof(r->of.actions));
-			r->of.n_actions = o->of.n_actions;
-			r->of.cookie = o->of.cookie;
-			r->of.idle_timeout = o->of.idle_timeout;
-			r->of.hard_timeout = o->of.hard_timeout;
-			text = rule_text(m, &r->of);
+			mgr_unlink_rule(m, r);
+			mgr_rule_set(r, o->of); /* taken over */
+			o->of = NULL;
+			text = rule_text(m, r->of);
 			if (text) {
 				free(r->text);
 				r->text = text;
 			}
 			r->plan_id = m->next_plan_id++;
-			link_rule(m, r);
+			mgr_link_rule(m, r);
 			mgr_plan_rule(m, r);
 			mgr_sw_add(m, r);
 			break;
@@ -404,38 +259,53 @@ static void batch_apply(struct snic_mgr *m, struct batch *b)
 		mgr_report_stuck(m, g, n_g);
 }
 
-/* Parse texts (ADD mode) into rules[]; err names the bad one. */
-static int parse_all(struct snic_mgr *m, const char *const *texts, size_t n,
-		     struct snic_of_rule **out, struct snic_mgr_err *err)
+static void free_all(struct snic_of_rule **v, size_t n)
 {
-	struct snic_of_rule *v = calloc(n ? n : 1, sizeof(*v));
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Parse texts (ADD mode) into compact rules v[]; err names the bad one. */
+static int parse_all(struct snic_mgr *m, const char *const *texts, size_t n,
+		     struct snic_of_rule ***out, struct snic_mgr_err *err)
+{
+	struct snic_of_rule **v = calloc(n ? n : 1, sizeof(*v));
+	struct snic_of_rule r;
 	struct snic_of_error oe;
 
 	if (!v)
 		return mgr_fail(err, -ENOMEM, -1, "out of memory");
-	for (size_t i = 0; i < n; i++)
-		if (snic_of_rule_parse(texts[i], SNIC_OF_MODE_ADD, &m->of_ports, &v[i], &oe)) {
-			free(v);
+	for (size_t i = 0; i < n; i++) {
+		if (snic_of_rule_parse(texts[i], SNIC_OF_MODE_ADD, &m->of_ports, &r, &oe)) {
+			free_all(v, i);
 			return mgr_fail(err, oe.code, (long long)i, "rule %zu: %s", i + 1,
 					oe.msg);
 		}
+		if (!(v[i] = snic_of_rule_dup(&r))) {
+			free_all(v, i);
+			return mgr_fail(err, -ENOMEM, -1, "out of memory");
+		}
+	}
 	*out = v;
 	return 0;
 }
 
-static struct mrule *new_rule(struct snic_mgr *m, const struct snic_of_rule *of,
+/* A new rule owning *of (compact; *of is then NULL). */
+static struct mrule *new_rule(struct snic_mgr *m, struct snic_of_rule **of,
 			      uint64_t id)
 {
 	struct mrule *r = calloc(1, sizeof(*r));
 
 	if (!r)
 		return NULL;
-	r->of = *of;
-	r->text = rule_text(m, of);
+	r->text = rule_text(m, *of);
 	if (!r->text) {
 		free(r);
 		return NULL;
 	}
+	mgr_rule_set(r, *of);
+	*of = NULL;
 	r->id = id;
 	r->plan_id = m->next_plan_id++;
 	r->created_ms = r->used_ms = mgr_now(m);
@@ -463,16 +333,16 @@ static int ident_cmp(const void *a, const void *b)
 }
 
 /* superseded[i]: a later rule of v has the same identity (it wins). */
-static int find_superseded(const struct snic_of_rule *v, size_t n, bool *superseded)
+static int find_superseded(struct snic_of_rule *const *v, size_t n, bool *superseded)
 {
 	struct ident *id = malloc((n ? n : 1) * sizeof(*id));
 
 	if (!id)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		id[i].h = snic_of_match_hash(&v[i].match, 0);
+		id[i].h = snic_of_match_hash(&v[i]->match, 0);
 		id[i].i = i;
-		id[i].r = &v[i];
+		id[i].r = v[i];
 		superseded[i] = false;
 	}
 	if (n)
@@ -489,8 +359,9 @@ static int find_superseded(const struct snic_of_rule *v, size_t n, bool *superse
 }
 
 /* Stage the addition of v[0..n): a rule with an existing identity replaces
- * it (ovs-ofctl add-flow); a later rule of the batch replaces an earlier. */
-static int stage_adds(struct snic_mgr *m, const struct snic_of_rule *v, size_t n,
+ * it (ovs-ofctl add-flow); a later rule of the batch replaces an earlier.
+ * The new rules take their v[i] over (NULL then). */
+static int stage_adds(struct snic_mgr *m, struct snic_of_rule **v, size_t n,
 		      struct batch *b, uint64_t *added, struct snic_mgr_err *err)
 {
 	uint64_t id = m->next_id;
@@ -505,13 +376,13 @@ static int stage_adds(struct snic_mgr *m, const struct snic_of_rule *v, size_t n
 
 		if (superseded[i])
 			continue;       /* the later one wins */
-		old = find_key(m, &v[i]);
+		old = mgr_find_key(m, v[i]);
 		if (old && batch_push(b, OP_DEL, old, NULL))
 			goto nomem;
 		r = new_rule(m, &v[i], id++);
 		if (!r || batch_push(b, OP_ADD, r, NULL)) {
 			if (r)
-				free_rule(r);
+				mgr_free_rule(r);
 			goto nomem;
 		}
 		(*added)++;
@@ -526,7 +397,7 @@ nomem:
 int snic_mgr_add_flows(struct snic_mgr *m, const char *const *texts, size_t n,
 		       uint64_t *added, struct snic_mgr_err *err)
 {
-	struct snic_of_rule *v = NULL;
+	struct snic_of_rule **v = NULL;
 	struct batch b = { 0 };
 	uint64_t count = 0;
 	int rc;
@@ -534,12 +405,12 @@ int snic_mgr_add_flows(struct snic_mgr *m, const char *const *texts, size_t n,
 	*added = 0;
 	if ((rc = parse_all(m, texts, n, &v, err)))
 		return rc;
-	if ((rc = grow(m, (m->n_rules + n) * 2)) ||
+	if ((rc = mgr_grow(m, m->n_rules + n)) ||
 	    (rc = stage_adds(m, v, n, &b, &count, err)) ||
 	    (rc = batch_store(m, &b, err))) {
 		if (rc == -ENOMEM && err && !err->msg[0])
 			mgr_fail(err, rc, -1, "out of memory");
-		free(v);
+		free_all(v, n);
 		batch_free(&b, false);
 		return rc;
 	}
@@ -547,7 +418,7 @@ int snic_mgr_add_flows(struct snic_mgr *m, const char *const *texts, size_t n,
 	/* the replaced ones: DEL ops come before their ADD in the batch */
 	batch_apply(m, &b);
 	batch_free(&b, true);
-	free(v);
+	free_all(v, n);
 	*added = count;
 	return 0;
 }
@@ -556,7 +427,7 @@ int snic_mgr_add_flows(struct snic_mgr *m, const char *const *texts, size_t n,
  * a subset of the rule's; strict = same priority and match) */
 bool mgr_selects(const struct snic_of_rule *f, const struct mrule *r, bool strict)
 {
-	const struct snic_of_rule *o = &r->of;
+	const struct snic_of_rule *o = r->of;
 
 	if (f->table != SNIC_OF_TABLE_ALL && f->table != o->table)
 		return false;
@@ -611,7 +482,7 @@ int snic_mgr_del_flows(struct snic_mgr *m, const char *match, bool strict,
 int snic_mgr_mod_flows(struct snic_mgr *m, const char *const *texts, size_t n,
 		       bool strict, uint64_t *modified, struct snic_mgr_err *err)
 {
-	struct snic_of_rule *v = NULL;
+	struct snic_of_rule **v = NULL;
 	struct batch b = { 0 };
 	struct mrule **all = NULL;
 	size_t na = 0;
@@ -625,16 +496,22 @@ int snic_mgr_mod_flows(struct snic_mgr *m, const char *const *texts, size_t n,
 		return mgr_fail(err, -ENOMEM, -1, "out of memory");
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct snic_of_rule f = v[i];
+		struct snic_of_rule f;
 
+		memcpy(&f, v[i], snic_of_rule_size(v[i]));
 		f.cookie_mask = 0;
 		f.out_port = SNIC_OF_PORT_ANY;
-		for (size_t k = 0; k < na; k++)
-			if (mgr_selects(&f, all[k], strict) &&
-			    batch_push(&b, OP_MOD, all[k], &v[i])) {
+		for (size_t k = 0; k < na; k++) {
+			struct snic_of_rule *nv;
+
+			if (!mgr_selects(&f, all[k], strict))
+				continue;
+			if (!(nv = mod_version(all[k]->of, v[i])) ||
+			    batch_push(&b, OP_MOD, all[k], nv)) {
 				rc = mgr_fail(err, -ENOMEM, -1, "out of memory");
 				goto out;
 			}
+		}
 	}
 	if ((rc = batch_store(m, &b, err)))
 		goto out;
@@ -642,15 +519,16 @@ int snic_mgr_mod_flows(struct snic_mgr *m, const char *const *texts, size_t n,
 	*modified = b.n;
 out:
 	free(all);
-	free(v);
+	free_all(v, n);
 	batch_free(&b, rc == 0);
 	return rc;
 }
 
 static bool same_actions(const struct snic_of_rule *a, const struct snic_of_rule *b)
 {
-	struct snic_of_rule x = *a;
+	struct snic_of_rule x;
 
+	memcpy(&x, a, snic_of_rule_size(a));    /* a may be compact */
 	x.match = b->match;
 	x.table = b->table;
 	x.priority = b->priority;
@@ -661,7 +539,7 @@ int snic_mgr_replace_flows(struct snic_mgr *m, const char *const *texts, size_t 
 			   uint64_t *added, uint64_t *deleted, uint64_t *modified,
 			   struct snic_mgr_err *err)
 {
-	struct snic_of_rule *v = NULL;
+	struct snic_of_rule **v = NULL;
 	struct batch b = { 0 };
 	struct mrule **all = NULL;
 	bool *keep = NULL, *superseded = NULL;
@@ -675,7 +553,7 @@ int snic_mgr_replace_flows(struct snic_mgr *m, const char *const *texts, size_t 
 	all = mgr_all_rules(m, &na);
 	keep = calloc(na ? na : 1, sizeof(*keep));
 	superseded = malloc((n ? n : 1) * sizeof(*superseded));
-	if (!all || !keep || !superseded || (rc = grow(m, (m->n_rules + n) * 2)) ||
+	if (!all || !keep || !superseded || (rc = mgr_grow(m, m->n_rules + n)) ||
 	    find_superseded(v, n, superseded)) {
 		rc = mgr_fail(err, -ENOMEM, -1, "out of memory");
 		goto out;
@@ -685,13 +563,16 @@ int snic_mgr_replace_flows(struct snic_mgr *m, const char *const *texts, size_t 
 
 		if (superseded[i])
 			continue;       /* as add-flows: the later one wins */
-		old = find_key(m, &v[i]);
+		old = mgr_find_key(m, v[i]);
 		if (old) {
+			struct snic_of_rule *nv;
+
 			for (size_t k = 0; k < na; k++)
 				keep[k] |= all[k] == old;
-			if (same_actions(&old->of, &v[i]))
+			if (same_actions(old->of, v[i]))
 				continue;
-			if (batch_push(&b, OP_MOD, old, &v[i]))
+			if (!(nv = mod_version(old->of, v[i])) ||
+			    batch_push(&b, OP_MOD, old, nv))
 				goto nomem;
 			(*modified)++;
 			continue;
@@ -699,7 +580,7 @@ int snic_mgr_replace_flows(struct snic_mgr *m, const char *const *texts, size_t 
 		r = new_rule(m, &v[i], id++);
 		if (!r || batch_push(&b, OP_ADD, r, NULL)) {
 			if (r)
-				free_rule(r);
+				mgr_free_rule(r);
 			goto nomem;
 		}
 		(*added)++;
@@ -723,7 +604,7 @@ out:
 	free(superseded);
 	free(keep);
 	free(all);
-	free(v);
+	free_all(v, n);
 	batch_free(&b, rc == 0);
 	return rc;
 }
@@ -759,10 +640,10 @@ unsigned snic_mgr_tick(struct snic_mgr *m)
 		for (struct mrule *r = m->by_id[i]; r; r = r->id_next) {
 			bool expire = false;
 
-			if (r->of.hard_timeout &&
-			    now - r->created_ms >= (uint64_t)r->of.hard_timeout * 1000u)
+			if (r->of->hard_timeout &&
+			    now - r->created_ms >= (uint64_t)r->of->hard_timeout * 1000u)
 				expire = true;
-			if (r->of.idle_timeout && !expire) {
+			if (r->of->idle_timeout && !expire) {
 				uint64_t pk, by;
 				char e[256];
 
@@ -782,7 +663,7 @@ unsigned snic_mgr_tick(struct snic_mgr *m)
 					r->seen_packets = total;
 					r->seen_valid = true;
 					expire = now - r->used_ms >=
-						 (uint64_t)r->of.idle_timeout * 1000u;
+						 (uint64_t)r->of->idle_timeout * 1000u;
 				}
 			}
 			if (expire && !batch_push(&b, OP_DEL, r, NULL))

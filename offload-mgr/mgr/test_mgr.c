@@ -220,6 +220,46 @@ static void test_del_mod_replace(void)
 	SNIC_CHECK_EQ(dump("in_port=vf1").n, 1, "dump filter in_port=vf1");
 }
 
+/* A rule is kept once, as the planner's copy; a change makes a new version
+ * (the manager's own until the planner has it).  Versions with more and
+ * fewer actions, two changes of one rule in one request (the last wins),
+ * a replace, and the store's copy after a restart. */
+static void test_versions(void)
+{
+	const char *r[] = { "priority=300,in_port=vf3,ip,actions=output:vf0" };
+	const char *two[] = {
+		"in_port=vf3,ip,actions=mod_dl_dst:02:00:00:00:00:08,output:vf1",
+		"in_port=vf3,ip,actions=mod_dl_src:02:00:00:00:00:07,"
+		"mod_dl_dst:02:00:00:00:00:09,output:vf2",
+	};
+	const char *fewer[] = { "priority=300,in_port=vf3,ip,actions=output:vf1" };
+	struct snic_mgr_err err = { 0 };
+	uint64_t n, a, d, mo;
+	struct seen s;
+
+	SNIC_REQUIRE(snic_mgr_del_flows(mgr, NULL, false, &n, &err) == 0, "clear: %s", err.msg);
+	add(r, 1);
+	SNIC_CHECK(snic_mgr_mod_flows(mgr, two, 2, false, &n, &err) == 0 && n == 2,
+		   "two changes of one rule: %llu (%s)", (unsigned long long)n, err.msg);
+	s = dump("in_port=vf3");
+	SNIC_CHECK(s.n == 1 && s.state[0] == SNIC_MGR_HW &&
+		   strstr(s.text[0], "mod_dl_src:02:00:00:00:00:07,mod_dl_dst:02:00:00:00:00:09,"
+			  "output:vf2"), "the last one wins: %s", s.text[0]);
+	SNIC_CHECK(went(VF(3), 0x0a000002, SNIC_FW_TX_VPORT, VF(2)), "vf3 -> vf2");
+	SNIC_CHECK(snic_mgr_replace_flows(mgr, fewer, 1, &a, &d, &mo, &err) == 0 && mo == 1,
+		   "replace with fewer actions: ~%llu (%s)", (unsigned long long)mo, err.msg);
+	SNIC_CHECK(went(VF(3), 0x0a000002, SNIC_FW_TX_VPORT, VF(1)), "vf3 -> vf1");
+	snic_mgr_destroy(mgr);
+	start();
+	s = dump("in_port=vf3");
+	SNIC_CHECK(s.n == 1 && s.state[0] == SNIC_MGR_HW &&
+		   !strcmp(s.text[0], "priority=300,ip,in_port=vf3 actions=output:vf1"),
+		   "stored as changed: %s", s.text[0]);
+	SNIC_CHECK(went(VF(3), 0x0a000002, SNIC_FW_TX_VPORT, VF(1)), "after a restart too");
+	SNIC_CHECK(snic_mgr_del_flows(mgr, NULL, false, &n, &err) == 0 && n == 1,
+		   "del-flows: %llu", (unsigned long long)n);
+}
+
 static void test_tunnels(void)
 {
 	const char *out[] = { "priority=200,in_port=vf2,ip,actions=output:vxlan0" };
@@ -358,6 +398,49 @@ static void test_arp(void)
 	snic_mgr_del_flows(mgr, "priority=210,in_port=vf1,ip", true, &n, &err);
 	snic_mgr_del_flows(mgr, "priority=220,in_port=vf3,ip", true, &n, &err);
 	snic_mgr_del_flows(mgr, "priority=500,in_port=uplink", true, &n, &err);
+	/* an ARP flood for the VTEP from 10 000 addresses: every request
+	 * answered, the table bounded, the askers never asked in return */
+	n_tx = 0;
+	for (uint32_t i = 0; i < 10000; i++) {
+		uint8_t mk[6] = { 2, 0x66, 0, 0, (uint8_t)(i >> 8), (uint8_t)i };
+
+		arp(a, 1, mk, 0x0a090000 + i, 0xc0a80101);
+		snic_mgr_arp_input(mgr, a, 60);
+	}
+	SNIC_CHECK_EQ(n_tx, 10000, "every request for the VTEP answered");
+	SNIC_CHECK(mgr->n_neigh <= 4096, "the neighbor table stays bounded (%u)", mgr->n_neigh);
+	n_tx = 0;
+	clock_ms += 61000;
+	snic_mgr_tick(mgr);
+	{
+		unsigned asked_askers = 0;
+
+		for (unsigned i = 0; i < n_tx && i < 16; i++)
+			asked_askers += tx_frame[i][21] == 1 && tx_frame[i][38] == 10 &&
+					tx_frame[i][39] == 9;
+		SNIC_CHECK(n_tx <= 3 && asked_askers == 0, "a minute later only the rules' "
+			   "next hops are asked again (%u requests, %u to askers)", n_tx,
+			   asked_askers);
+	}
+	/* a rule that needs a recent asker uses its MAC at once, without asking */
+	SNIC_REQUIRE(snic_mgr_add_tunnel(mgr, "vxlan3", "10.9.39.15", "192.168.1.1", "400",
+					 4789, &err) == 0, "tunnel: %s", err.msg);
+	n_tx = 0;
+	{
+		const char *asker[] = { "priority=230,in_port=vf2,ip,actions=output:vxlan3" };
+
+		add(asker, 1);
+		s = dump("in_port=vf2,ip");
+		SNIC_CHECK(s.state[0] == SNIC_MGR_HW && n_tx == 0,
+			   "the asker's MAC serves the rule: %u (%s), %u requests", s.state[0],
+			   s.reason[0], n_tx);
+		f = send_from(VF(2), 0x0a000002);
+		SNIC_CHECK(f && f->vport == UP && f->data[0] == 2 && f->data[1] == 0x66 &&
+			   f->data[4] == 0x27 && f->data[5] == 0x0f,
+			   "encapsulated to the asker's MAC");
+	}
+	snic_mgr_del_flows(mgr, "priority=230,in_port=vf2,ip", true, &n, &err);
+	SNIC_CHECK(snic_mgr_del_tunnel(mgr, "vxlan3", &err) == 0, "tunnel gone: %s", err.msg);
 	SNIC_CHECK(snic_mgr_del_tunnel(mgr, "vxlan1", &err) == 0 &&
 		   snic_mgr_del_tunnel(mgr, "vxlan2", &err) == 0, "tunnels gone: %s", err.msg);
 }
@@ -614,6 +697,7 @@ int main(void)
 	test_failed_destroy();
 	test_not_planned();
 	test_replace_duplicates();
+	test_versions();
 	snic_mgr_destroy(mgr);
 	test_nic_down();
 	{

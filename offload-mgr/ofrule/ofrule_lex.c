@@ -92,7 +92,12 @@ bool of_next_kv(const char *base, size_t *pos, size_t end, struct of_kv *kv)
 
 bool of_span_eq(const char *s, size_t n, const char *lit)
 {
-	return strlen(lit) == n && memcmp(s, lit, n) == 0;
+	/* stops at the first difference: the keyword tables are scanned
+	 * linearly, most literals differ at their first byte */
+	for (size_t i = 0; i < n; i++)
+		if (!lit[i] || lit[i] != s[i])
+			return false;
+	return lit[n] == '\0';
 }
 
 bool of_span_caseeq(const char *s, size_t n, const char *lit)

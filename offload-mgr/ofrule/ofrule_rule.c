@@ -3,7 +3,7 @@
  * ofrule_rule.c - a whole rule (parse_ofp_str__()): the rule settings
  * (table, priority, cookie, timeouts, out_port), the match fields and
  * shorthands, "actions=" and what follows it; rules files (add-flows);
- * rule equality.
+ * rule equality, compact copies.
  */
 #define _GNU_SOURCE   /* memmem() */
 #include <errno.h>
@@ -19,6 +19,24 @@ void snic_of_rule_init(struct snic_of_rule *rule, enum snic_of_mode mode)
 	rule->table = mode == SNIC_OF_MODE_ADD ? 0 : SNIC_OF_TABLE_ALL;
 	rule->priority = SNIC_OF_DEFAULT_PRIORITY;
 	rule->out_port = SNIC_OF_PORT_ANY;
+}
+
+size_t snic_of_rule_size(const struct snic_of_rule *rule)
+{
+	unsigned n = rule->n_actions < SNIC_OF_MAX_ACTIONS ? rule->n_actions :
+		     SNIC_OF_MAX_ACTIONS;
+
+	return offsetof(struct snic_of_rule, actions) + n * sizeof(rule->actions[0]);
+}
+
+struct snic_of_rule *snic_of_rule_dup(const struct snic_of_rule *rule)
+{
+	size_t size = snic_of_rule_size(rule);
+	struct snic_of_rule *r = malloc(size);
+
+	if (r)
+		memcpy(r, rule, size);
+	return r;
 }
 
 /* Keywords OVS takes and ignores (dump-flows output fed back, and two
@@ -141,6 +159,12 @@ static int parse_match_token(const struct of_ctx *c, const struct of_kv *kv,
 	const struct of_field *f;
 	int err;
 
+	/* a rule setting with a value (table=, priority=, ...), first: none
+	 * of the checks below takes these names, and they are in every rule
+	 * snic-offloadd loads from its store */
+	for (size_t i = 0; kv->val_len && i < OF_ARRAY_SIZE(settings); i++)
+		if (of_span_eq(k, kn, settings[i]))
+			return parse_setting(c, kv, r);
 	if (of_match_shorthand(mb, kv) || of_span_eq(k, kn, "eth")) {
 		if (kv->val_len)
 			return of_fail_kv(c, -EINVAL, kv, "%.*s takes no value",

@@ -429,6 +429,23 @@ bool snic_of_match_subset(const struct snic_of_match *a,
 bool snic_of_rule_equal(const struct snic_of_rule *a,
 			const struct snic_of_rule *b);
 
+/**
+ * Compact copies, for keeping many rules.  A struct snic_of_rule has room
+ * for SNIC_OF_MAX_ACTIONS actions (over 1 KiB); a compact copy holds only
+ * the rule's n_actions of them: snic_of_rule_size(rule) bytes.  It is read
+ * through its pointer like any rule (every function of this library, and
+ * every one of snic-offloadd's, reads only actions[0 .. n_actions - 1]), but
+ * it must never be copied by value (*rule) or with sizeof(struct
+ * snic_of_rule), and never get more actions: to change a compact rule, copy
+ * snic_of_rule_size() bytes of it into a whole struct, change that, and make
+ * a new compact copy.
+ */
+/** Bytes of rule in use: the struct up to its actions, and n_actions of
+ *  them (n_actions above SNIC_OF_MAX_ACTIONS counts as the maximum). */
+size_t snic_of_rule_size(const struct snic_of_rule *rule);
+/** A compact copy of rule (malloc'd: free() it), or NULL (out of memory). */
+struct snic_of_rule *snic_of_rule_dup(const struct snic_of_rule *rule);
+
 /** Canonical OVS name of a set_field field ("tcp_dst"), or NULL. */
 const char *snic_of_field_name(enum snic_of_field field);
 

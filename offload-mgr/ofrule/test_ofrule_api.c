@@ -13,7 +13,10 @@
  *      subset and overlap on chosen pairs, including the documented
  *      over-approximations;
  *   5. the formatter: -ENOSPC, and SNIC_OF_RULE_TEXT_MAX holds the longest
- *      rule.
+ *      rule;
+ *   6. compact copies: their size, and that every reader (equality, the
+ *      formatter, match algebra) reads no action beyond n_actions (under
+ *      ASan a read past the copy fails the test).
  */
 #include "test_ofrule_lib.h"
 #include "test_ofrule_ports.h"
@@ -386,6 +389,42 @@ static void test_format_limits(void)
 	round_trip("longest rule", &r, &lp);
 }
 
+/* ---- 6. compact copies ---- */
+
+static void test_compact(void)
+{
+	static const char *const texts[] = {
+		"priority=20,in_port=2,ip,nw_dst=10.0.0.1,actions=drop",
+		"table=3,tcp,tp_dst=80,actions=mod_tp_dst:8080,dec_ttl,output:4",
+		"cookie=0x5,udp6,actions=goto_table:9",
+	};
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct snic_of_rule r, back;
+		struct snic_of_rule *c;
+		struct snic_of_error e;
+		char a[SNIC_OF_RULE_TEXT_MAX], b[SNIC_OF_RULE_TEXT_MAX];
+
+		SNIC_REQUIRE(!snic_of_rule_parse(texts[i], SNIC_OF_MODE_ADD, NULL, &r, &e),
+			     "%s: %s", texts[i], e.msg);
+		SNIC_CHECK(snic_of_rule_size(&r) == offsetof(struct snic_of_rule, actions) +
+			   r.n_actions * sizeof(r.actions[0]), "size of %s: %zu", texts[i],
+			   snic_of_rule_size(&r));
+		SNIC_REQUIRE((c = snic_of_rule_dup(&r)) != NULL, "dup");
+		SNIC_CHECK(snic_of_rule_equal(c, &r) && snic_of_rule_equal(&r, c),
+			   "a compact copy equals the rule: %s", texts[i]);
+		SNIC_CHECK(!snic_of_rule_format(c, NULL, a, sizeof(a)) &&
+			   !snic_of_rule_format(&r, NULL, b, sizeof(b)) && !strcmp(a, b),
+			   "and formats the same: %s / %s", a, b);
+		SNIC_CHECK(snic_of_match_equal(&c->match, &r.match) &&
+			   snic_of_match_hash(&c->match, 7) == snic_of_match_hash(&r.match, 7),
+			   "its match: %s", texts[i]);
+		memcpy(&back, c, snic_of_rule_size(c));
+		SNIC_CHECK(snic_of_rule_equal(&back, &r), "copied back whole: %s", texts[i]);
+		free(c);
+	}
+}
+
 int main(void)
 {
 	test_port_table();
@@ -393,5 +432,6 @@ int main(void)
 	test_rules_file();
 	test_match_algebra();
 	test_format_limits();
+	test_compact();
 	return snic_test_done();
 }

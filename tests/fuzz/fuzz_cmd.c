@@ -104,6 +104,11 @@ static const struct op ops[] = {
 	{ SNIC_CMD_QUERY_STATS, HDR_IN, sizeof(struct snic_ifc_query_stats_out), "QUERY_STATS" },
 	{ SNIC_CMD_QUERY_SRIOV, HDR_IN, sizeof(struct snic_ifc_query_sriov_out), "QUERY_SRIOV" },
 	{ SNIC_CMD_SET_NUM_VFS, sizeof(struct snic_ifc_set_num_vfs_in), HDR_OUT, "SET_NUM_VFS" },
+	{ SNIC_CMD_LIST_OBJECTS, sizeof(struct snic_ifc_list_objects_in), 0, "LIST_OBJECTS" },
+	{ SNIC_CMD_QUERY_REFORMAT, OBJ_IN, sizeof(struct snic_ifc_query_reformat_out), "QUERY_REFORMAT" },
+	{ SNIC_CMD_QUERY_MODIFY_HDR, OBJ_IN, sizeof(struct snic_ifc_query_modify_out), "QUERY_MODIFY_HDR" },
+	{ SNIC_CMD_RESET_STEERING, sizeof(struct snic_ifc_reset_steering_in),
+	  sizeof(struct snic_ifc_reset_steering_out), "RESET_STEERING" },
 };
 #define N_OPS (sizeof(ops) / sizeof(ops[0]))
 
@@ -255,6 +260,31 @@ static void check_ok_reply(const struct op *op, const void *in, const uint8_t *o
 		if (out_len != sizeof(struct snic_ifc_query_counters_out) +
 				       (size_t)n * sizeof(struct snic_ifc_counter))
 			FAIL("QUERY_COUNTERS: reply %u bytes for %u counters", out_len, n);
+	} else if (op->opcode == SNIC_CMD_LIST_OBJECTS) {
+		const struct snic_ifc_list_objects_in *li = in;
+		const struct snic_ifc_list_objects_out *o = (const void *)out;
+		uint32_t n, next, start = snic_ifc_le32(li->start), prev = 0;
+
+		if (out_len < sizeof(*o))
+			FAIL("LIST_OBJECTS: reply of %u bytes", out_len);
+		n = snic_ifc_le32(o->n);
+		next = snic_ifc_le32(o->next);
+		if (out_len != sizeof(*o) + (size_t)n * sizeof(o->items[0]))
+			FAIL("LIST_OBJECTS: reply %u bytes for %u items", out_len, n);
+		if (n > snic_ifc_le32(li->max))
+			FAIL("LIST_OBJECTS: %u items, %u asked for", n, snic_ifc_le32(li->max));
+		/* ascending ids from start on, all before next */
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t id = snic_ifc_le32(o->items[i].id);
+
+			if (id < start || (i && id <= prev) ||
+			    (next != SNIC_LIST_END && id >= next))
+				FAIL("LIST_OBJECTS: item %u id %u out of order (start %u next %u)",
+				     i, id, start, next);
+			prev = id;
+		}
+		if (next != SNIC_LIST_END && next <= start)
+			FAIL("LIST_OBJECTS: next %u does not advance from %u", next, start);
 	}
 	{
 		/* a new object's id is within the board's pool */

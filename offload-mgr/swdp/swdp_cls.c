@@ -232,21 +232,6 @@ static bool in_trie(unsigned plen)
 	return plen - 1u < 32u;
 }
 
-/* A trie's field of k, its first bit the top one (ports: 16 bits, so their
- * prefixes have lengths 0..16). */
-static uint32_t trie_field(const union swdp_keyw *k, unsigned f)
-{
-	switch (f) {
-	case SWDP_TRIE_SRC:
-		return k->k.nw_src;
-	case SWDP_TRIE_DST:
-		return k->k.nw_dst;
-	case SWDP_TRIE_TP_SRC:
-		return (uint32_t)k->k.tp_src << 16;
-	default:
-		return (uint32_t)k->k.tp_dst << 16;
-	}
-}
 
 /* Un-wildcard the top n bits of trie f's field. */
 static void trie_unwildcard(union swdp_keyw *wc, unsigned f, unsigned n)
@@ -398,7 +383,7 @@ static struct swdp_subtable *subtable_get(struct swdp_table *t,
 	}
 	swdp_mask_init(&st->mask, mask);
 	for (unsigned f = 0; f < SWDP_N_TRIES; f++)
-		st->plen[f] = (uint8_t)swdp_mask_plen(trie_field(mask, f));
+		st->plen[f] = (uint8_t)swdp_mask_plen(swdp_trie_field(mask, f));
 	t->st[t->n_st++] = st;          /* empty: sorts last */
 	sync_sums(t);
 	return st;
@@ -427,11 +412,11 @@ static int tries_add(struct swdp_table *t, const struct swdp_subtable *st,
 {
 	for (unsigned f = 0; f < SWDP_N_TRIES; f++) {
 		if (!in_trie(st->plen[f]) ||
-		    !swdp_trie_insert(&t->tries[f], trie_field(val, f), st->plen[f]))
+		    !swdp_trie_insert(&t->tries[f], swdp_trie_field(val, f), st->plen[f]))
 			continue;
 		while (f--)
 			if (in_trie(st->plen[f]))
-				swdp_trie_remove(&t->tries[f], trie_field(val, f), st->plen[f]);
+				swdp_trie_remove(&t->tries[f], swdp_trie_field(val, f), st->plen[f]);
 		return -ENOMEM;
 	}
 	return 0;
@@ -442,7 +427,7 @@ static void tries_del(struct swdp_table *t, const struct swdp_subtable *st,
 {
 	for (unsigned f = 0; f < SWDP_N_TRIES; f++)
 		if (in_trie(st->plen[f]))
-			swdp_trie_remove(&t->tries[f], trie_field(val, f), st->plen[f]);
+			swdp_trie_remove(&t->tries[f], swdp_trie_field(val, f), st->plen[f]);
 }
 
 int swdp_cls_insert(struct swdp_cls *c, struct swdp_rule *r,
@@ -546,7 +531,7 @@ static bool trie_skip(const struct swdp_table *t, const struct swdp_st_sum *st,
 		if (!x->walked[f]) {
 			unsigned end;
 
-			x->lens[f] = swdp_trie_lookup(&t->tries[f], trie_field(key, f), &end);
+			x->lens[f] = swdp_trie_lookup(&t->tries[f], swdp_trie_field(key, f), &end);
 			x->end[f] = (uint8_t)end;
 			x->walked[f] = 1;
 		}

@@ -168,6 +168,22 @@ int swdp_rule_check(const struct snic_of_rule *r, char *why, size_t len);
 #define SWDP_TRIE_TP_DST 3u         /* tp_dst */
 #define SWDP_PLEN_NONE 0xffu        /* a mask that is not a CIDR prefix */
 
+/* Trie f's field of k, its first bit the top one (ports: 16 bits, so their
+ * prefixes have lengths 0..16). */
+static inline uint32_t swdp_trie_field(const union swdp_keyw *k, unsigned f)
+{
+	switch (f) {
+	case SWDP_TRIE_SRC:
+		return k->k.nw_src;
+	case SWDP_TRIE_DST:
+		return k->k.nw_dst;
+	case SWDP_TRIE_TP_SRC:
+		return (uint32_t)k->k.tp_src << 16;
+	default:
+		return (uint32_t)k->k.tp_dst << 16;
+	}
+}
+
 struct swdp_trie_node {
 	uint32_t prefix;            /* the top plen bits; the rest 0 */
 	uint8_t  plen;              /* 0..32 */

@@ -29,25 +29,23 @@
 #include <time.h>
 
 #include "snic_test.h"
+#include "snic_test_fw.h"
 #include "swdp_internal.h"
 
 #define N_TABLES    3u
 #define MAX_RULES   600u
 #define ROUNDS      40u
 
-static uint64_t rng_s;
+static struct snic_rng rng;
 
 static uint64_t rnd(void)
 {
-	rng_s ^= rng_s >> 12;
-	rng_s ^= rng_s << 25;
-	rng_s ^= rng_s >> 27;
-	return rng_s * 0x2545f4914f6cdd1dull;
+	return snic_rng_next(&rng);
 }
 
 static unsigned rn(unsigned n)
 {
-	return (unsigned)((rnd() >> 32) % n);
+	return snic_rng_below(&rng, n);
 }
 
 static uint32_t pmask(unsigned plen)
@@ -209,21 +207,6 @@ static void del_rule(struct swdp_cls *c, unsigned i)
 
 /* ---- the tries' shape and contents ---- */
 
-/* Trie f's field of k, top-aligned (as swdp_cls.c keeps them). */
-static uint32_t field(const union swdp_keyw *k, unsigned f)
-{
-	switch (f) {
-	case SWDP_TRIE_SRC:
-		return k->k.nw_src;
-	case SWDP_TRIE_DST:
-		return k->k.nw_dst;
-	case SWDP_TRIE_TP_SRC:
-		return (uint32_t)k->k.tp_src << 16;
-	default:
-		return (uint32_t)k->k.tp_dst << 16;
-	}
-}
-
 static unsigned failures;
 
 static uint64_t count_nodes(const struct swdp_trie_node *n, const struct swdp_trie_node *parent,
@@ -253,7 +236,7 @@ static void check_tries(const struct swdp_cls *c)
 			uint64_t got = count_nodes(c->tables[t].tries[f].root, NULL, &bad);
 
 			for (unsigned i = 0; i < n_live; i++) {
-				unsigned plen = swdp_mask_plen(field(&live[i].mask, f));
+				unsigned plen = swdp_mask_plen(swdp_trie_field(&live[i].mask, f));
 
 				if (live[i].r->table == t && plen >= 1 && plen <= 32)
 					want++;
@@ -452,7 +435,7 @@ int main(void)
 
 	printf("test_swdp_cls: seed %llu (SNIC_SEED=%llu replays)\n",
 	       (unsigned long long)seed, (unsigned long long)seed);
-	rng_s = seed ? seed : 1;
+	rng.s = seed ? seed : 1;
 	test_plen();
 	test_trie_walk();
 	SNIC_REQUIRE(!swdp_cls_init(&c), "init");

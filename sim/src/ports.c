@@ -17,7 +17,13 @@
  * Shaping: before taking a frame from a VF's TAP, the loop asks the firmware
  * whether the VF is over its max_rate (snic_fw_vport_tx_wait_ns()).  If so,
  * the TAP leaves epoll until a timerfd says the wait is over: its queue
- * fills and the VM's stack sees back-pressure, no spinning meanwhile.
+ * fills and the VM's stack sees back-pressure (queueing delay, then the
+ * kernel's tail drops), no spinning meanwhile.
+ *
+ * Queues: every TAP is made with a txqueuelen of SIM_PORT_QUEUE frames, an
+ * AF_PACKET uplink gets a receive buffer for as many (as root; else up to
+ * rmem_max): what the kernel keeps for us while the loop is busy elsewhere
+ * or not scheduled (sim.h).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -80,8 +86,9 @@ struct open_args {
 	                           namespace could not be entered */
 };
 
-/* Set MAC (optional) and bring the interface up; in the current netns. */
-static int if_setup(const char *ifname, const uint8_t *mac)
+/* Set MAC (optional) and the transmit queue length (qlen > 0: a TAP's
+ * frames waiting for us) and bring the interface up; in the current netns. */
+static int if_setup(const char *ifname, const uint8_t *mac, int qlen)
 {
 	struct ifreq ifr;
 	int sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), r = 0;
@@ -94,6 +101,11 @@ static int if_setup(const char *ifname, const uint8_t *mac)
 		ifr.ifr_hwaddr.sa_family = 1;   /* ARPHRD_ETHER */
 		memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
 		if (ioctl(sk, SIOCSIFHWADDR, &ifr) < 0)
+			r = -errno;
+	}
+	if (!r && qlen > 0) {
+		ifr.ifr_qlen = qlen;
+		if (ioctl(sk, SIOCSIFTXQLEN, &ifr) < 0)
 			r = -errno;
 	}
 	if (!r && ioctl(sk, SIOCGIFFLAGS, &ifr) < 0)
@@ -127,7 +139,7 @@ static int open_tap(void *arg)
 		return r;
 	}
 	a->err_step = 2;
-	r = if_setup(p->ifname, a->mac);
+	r = if_setup(p->ifname, a->mac, SIM_PORT_QUEUE);
 	if (r) {
 		close(fd);
 		return r;
@@ -145,7 +157,7 @@ static int open_packet(void *arg)
 	struct sockaddr_ll sll;
 	struct packet_mreq mr;
 	unsigned idx;
-	int fd, one = 1, r;
+	int fd, one = 1, r, rcvbuf = SIM_PORT_QUEUE * 2048;
 
 	a->err_step = 3;
 	idx = if_nametoindex(p->ifname);
@@ -169,8 +181,14 @@ static int open_packet(void *arg)
 		close(fd);
 		return r;
 	}
+	/* the socket's queue is our rx ring here: room for SIM_PORT_QUEUE
+	 * frames (the kernel doubles the value: 4 KiB of truesize each) if
+	 * we may (root: FORCE), else what rmem_max allows; the default holds
+	 * about a hundred and drops the rest of a burst */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	a->err_step = 2;
-	r = if_setup(p->ifname, NULL);
+	r = if_setup(p->ifname, NULL, 0);
 	if (r) {
 		close(fd);
 		return r;

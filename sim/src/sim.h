@@ -35,6 +35,14 @@
 #define SIM_NAME_MAX     6      /* NAME + "pf0vf" + 4 digits <= 15 */
 #define SIM_FRAME_MAX    (SNIC_FW_MAX_FRAME + 64u)
 #define SIM_RX_BATCH     64     /* frames read from one port per turn */
+/* Frames the kernel holds for us on a port (a TAP's txqueuelen, AF_PACKET's
+ * receive buffer): the NIC's rx ring.  A full TAP queue drops, it does not
+ * push back on the sender (tun orphans the skb: no TSQ, no stopped queue),
+ * and snic-sim shares the CPUs with the VMs' stacks, so the default 1000
+ * overflowed under one TCP stream (bench e2e: ~8000 retransmits a second,
+ * all of them the TAPs' TX dropped).  4096 holds a TCP sender's whole
+ * window (tcp_wmem's 4 MiB) at MTU 1500. */
+#define SIM_PORT_QUEUE   4096
 
 /* Connections accepted but not yet heard from: they are read when their
  * first message arrives, never waited for (the loop must not block). */

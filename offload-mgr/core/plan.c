@@ -708,6 +708,8 @@ int snic_mgr_plan_hw_counters(struct snic_mgr_plan *p, uint64_t id,
 	struct prule *r = plan_find(p, id);
 	uint64_t pk = 0, by = 0;
 
+	*packets = r ? r->hw_base_packets : 0;      /* of its earlier ones */
+	*bytes = r ? r->hw_base_bytes : 0;
 	if (!r)
 		return -ENOENT;
 	if (!r->n_inst || !p->ops->query)
@@ -726,8 +728,8 @@ int snic_mgr_plan_hw_counters(struct snic_mgr_plan *p, uint64_t id,
 		pk += a;
 		by += b;
 	}
-	*packets = pk;
-	*bytes = by;
+	*packets += pk;
+	*bytes += by;
 	return 0;
 }
 

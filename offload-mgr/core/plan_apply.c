@@ -12,6 +12,13 @@
  * a "bridge" covers it: a trap for the rule's match one level above it, so
  * its packets go to software (which has the new rule set), never to a
  * lower overlapping hardware rule; it goes once the table's creates are in.
+ *
+ * Counters.  A hardware rule of a rule that lives on (replaced, re-created,
+ * moved to software, a create undone) has its counter read just before its
+ * destroy, into the rule's base (plan_hw_fold), so the rule's counters
+ * never go back (snic_mgr_plan_hw_counters).  Traps, bridges and table-miss
+ * drops count nothing of a rule; removed rules are not read (the manager
+ * keeps what it needs before the removal).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,29 +27,71 @@
 
 #include "plan_internal.h"
 
-/* Handles to destroy once the table's creates are done. */
+/* Handles to destroy once the table's creates are done; each with the rule
+ * whose hardware counter it is (NULL: a trap, bridge or miss, which count
+ * nothing of a rule), folded into the rule's base just before the destroy. */
 struct later {
-	void **h;
+	struct later_h {
+		void *h;
+		struct prule *r;
+	} *v;
 	size_t n, cap;
 };
 
-static void later_add(struct snic_mgr_plan *p, struct later *l, void *h)
+static void later_add(struct snic_mgr_plan *p, struct later *l, void *h,
+		      struct prule *r)
 {
 	if (!h)
 		return;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 32;
-		void **a = realloc(l->h, cap * sizeof(*a));
+		struct later_h *a = realloc(l->v, cap * sizeof(*a));
 
 		if (!a) {       /* cannot defer: destroy now */
 			struct hw_inst i = { .h = h };
+			plan_hw_fold(p, r, h);
 			plan_hw_destroy(p, &i);
 			return;
 		}
-		l->h = a;
+		l->v = a;
 		l->cap = cap;
 	}
-	l->h[l->n++] = h;
+	l->v[l->n].h = h;
+	l->v[l->n++].r = r;
+}
+
+/* Destroy what l holds (counters folded first), empty it. */
+static void later_run(struct snic_mgr_plan *p, struct later *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct hw_inst x = { .h = l->v[i].h };
+
+		plan_hw_fold(p, l->v[i].r, x.h);
+		plan_hw_destroy(p, &x);
+	}
+	l->n = 0;
+}
+
+void plan_hw_fold(struct snic_mgr_plan *p, struct prule *r, void *h)
+{
+	struct rte_flow_error e = { 0 };
+	uint64_t a = 0, b = 0;
+	int rc;
+
+	if (!r || !h || !p->ops->query)
+		return;
+	rc = p->ops->query(p->ops_arg, h, &a, &b, &e);
+	if (rc) {
+		/* its counts are lost: the rule's counters lose them */
+		p->st.lost_counts++;
+		snprintf(p->msg, sizeof(p->msg), "reading the counter of a hardware "
+			 "rule of rule %llu before destroying it failed, its counts "
+			 "are lost: %.120s (%s)", (unsigned long long)r->id,
+			 e.message ? e.message : "no reason given", strerror(-rc));
+		return;
+	}
+	r->hw_base_packets += a;
+	r->hw_base_bytes += b;
 }
 
 static void stuck_add(struct snic_mgr_plan *p, void *h)
@@ -144,7 +193,7 @@ static void bridge(struct snic_mgr_plan *p, struct swap *sw)
 	h->attr.priority--;     /* the level of its ingress exclusions */
 	if (p->ops->create(p->ops_arg, h, &bh, &e) == 0) {
 		p->st.created++;
-		later_add(p, sw->l, bh);
+		later_add(p, sw->l, bh, NULL);
 	}
 	/* refused (room, a clash): the swap goes without (as before) */
 }
@@ -169,6 +218,8 @@ static int create(struct snic_mgr_plan *p, const struct snic_mgr_hwrule *h,
 			if (sw && !sw->bridged)
 				bridge(p, sw);
 			p->owner = owner;
+			if (c == own && sw)     /* the rule's own, replaced */
+				plan_hw_fold(p, sw->r, c->h);
 			plan_hw_destroy(p, c);
 			p->owner = saved;
 			memset(&e, 0, sizeof(e));
@@ -246,8 +297,10 @@ static int install_rule(struct snic_mgr_plan *p, struct prule *r, struct later *
 	if (rc) {
 		/* undo this rule's new ones, keep nothing half-made */
 		for (unsigned i = 0; i < r->n_fp; i++)
-			if (!(i < r->n_inst && r->inst[i].h == fresh[i].h))
+			if (!(i < r->n_inst && r->inst[i].h == fresh[i].h)) {
+				plan_hw_fold(p, r, fresh[i].h);
 				plan_hw_destroy(p, &fresh[i]);
+			}
 		if (rc == -EEXIST && !last)
 			return -EEXIST;
 		plan_text(&r->cap_reason, why);
@@ -261,7 +314,7 @@ static int install_rule(struct snic_mgr_plan *p, struct prule *r, struct later *
 	}
 	for (unsigned i = 0; i < r->n_inst; i++)
 		if (!(i < r->n_fp && fresh[i].h == r->inst[i].h))
-			later_add(p, l, r->inst[i].h);  /* replaced ones */
+			later_add(p, l, r->inst[i].h, r);  /* replaced ones */
 	memcpy(r->inst, fresh, r->n_fp * sizeof(fresh[0]));
 	r->n_inst = r->n_fp;
 	return 0;
@@ -293,7 +346,7 @@ static bool install_trap(struct snic_mgr_plan *p, struct prule *r, struct later 
 		return false;
 	}
 	fresh.fp = r->trap_fp;
-	later_add(p, l, r->trap.h);
+	later_add(p, l, r->trap.h, NULL);
 	r->trap = fresh;
 	return true;
 }
@@ -312,7 +365,7 @@ bool plan_apply(struct snic_mgr_plan *p, struct ptable *t, unsigned table)
 			if (!install_trap(p, r, &l))
 				changed = true;
 		} else if (r->trap.h) {
-			later_add(p, &l, r->trap.h);
+			later_add(p, &l, r->trap.h, NULL);
 			r->trap.h = NULL;
 		}
 		if (r->want_hw) {
@@ -333,7 +386,7 @@ bool plan_apply(struct snic_mgr_plan *p, struct ptable *t, unsigned table)
 			}
 		} else {
 			for (unsigned k = 0; k < r->n_inst; k++)
-				later_add(p, &l, r->inst[k].h);
+				later_add(p, &l, r->inst[k].h, r);  /* to software */
 			r->n_inst = 0;
 		}
 	}
@@ -345,24 +398,17 @@ bool plan_apply(struct snic_mgr_plan *p, struct ptable *t, unsigned table)
 		if (!create(p, h, 0, &t->miss, NULL, NULL, why, sizeof(why)))
 			t->miss.fp = plan_fp(h);
 	} else if (!t->want_miss && t->miss.h) {
-		later_add(p, &l, t->miss.h);
+		later_add(p, &l, t->miss.h, NULL);
 		t->miss.h = NULL;
 	}
-	for (size_t i = 0; i < l.n; i++) {
-		struct hw_inst x = { .h = l.h[i] };
-		plan_hw_destroy(p, &x);
-	}
-	l.n = 0;
+	later_run(p, &l);
 	/* the levels are free now: the deferred ones (replacements go later) */
 	for (size_t i = 0; i < n_defer; i++)
 		if (install_rule(p, defer[i], &l, true))
 			changed = true;
-	for (size_t i = 0; i < l.n; i++) {
-		struct hw_inst x = { .h = l.h[i] };
-		plan_hw_destroy(p, &x);
-	}
+	later_run(p, &l);
 	free(defer);
-	free(l.h);
+	free(l.v);
 	return changed;
 }
 
@@ -424,12 +470,9 @@ void plan_apply_root(struct snic_mgr_plan *p)
 			i++;
 			continue;
 		}
-		later_add(p, &l, p->guards[i].g.h);
+		later_add(p, &l, p->guards[i].g.h, NULL);
 		p->guards[i] = p->guards[--p->n_guards];
 	}
-	for (size_t i = 0; i < l.n; i++) {
-		struct hw_inst x = { .h = l.h[i] };
-		plan_hw_destroy(p, &x);
-	}
-	free(l.h);
+	later_run(p, &l);
+	free(l.v);
 }

@@ -5,6 +5,7 @@
  *   plan.c        rules, tables, staging, queries
  *   plan_decide.c per table: where each rule runs, which traps are needed
  *   plan_apply.c  the difference to the hardware: creates, then destroys
+ *                 (a living rule's counter read before, into its base)
  */
 #ifndef PLAN_INTERNAL_H
 #define PLAN_INTERNAL_H
@@ -72,6 +73,10 @@ struct prule {
 	unsigned n_inst, cap_inst;
 	struct hw_inst *inst;      /**< [cap_inst] */
 	struct hw_inst trap;
+	/** The counts of its hardware rules destroyed while it lived on
+	 *  (re-created, replaced, moved to software; plan_hw_fold): added to
+	 *  the live ones, so its counters never go back. */
+	uint64_t hw_base_packets, hw_base_bytes;
 };
 
 /** Distinct OF priorities of a group, descending (for dense levels). */
@@ -172,5 +177,9 @@ void plan_uninstall(struct snic_mgr_plan *p, struct prule *r);
 /** Destroy i's hardware rule; a failure keeps the handle on the stuck list
  *  (retried) and says why in p->msg. */
 void plan_hw_destroy(struct snic_mgr_plan *p, struct hw_inst *i);
+/** Just before h, a hardware rule of r (NULL: none, a trap's: nothing to
+ *  do), is destroyed while r lives on: read its counter a last time into
+ *  r's base.  A failed read loses its counts (p->st.lost_counts, p->msg). */
+void plan_hw_fold(struct snic_mgr_plan *p, struct prule *r, void *h);
 
 #endif /* PLAN_INTERNAL_H */

@@ -84,7 +84,7 @@ struct snic_mgr_hw_ops {
 	int (*create)(void *arg, const struct snic_mgr_hwrule *r, void **handle,
 		      struct rte_flow_error *e);
 	int (*destroy)(void *arg, void *handle, struct rte_flow_error *e);
-	/** COUNT of the rule (reset: zero after reading). */
+	/** COUNT of the rule: its totals since its create (never reset). */
 	int (*query)(void *arg, void *handle, uint64_t *packets, uint64_t *bytes,
 		     struct rte_flow_error *e);
 };
@@ -116,6 +116,9 @@ struct snic_mgr_sync_stats {
 	unsigned hw, sw, pending, failed_rules;   /**< rules by state after */
 	unsigned stuck;     /**< hardware rules whose destroy failed (they may
 			         still forward), after */
+	unsigned lost_counts;  /**< last counter reads before a destroy that
+				    failed (those counts are lost; not a
+				    failure of the sync) */
 };
 
 int snic_mgr_plan_create(struct snic_mgr_plan **out,
@@ -176,9 +179,23 @@ int snic_mgr_plan_walk(const struct snic_mgr_plan *p,
 		       void *arg);
 
 /**
- * Hardware counters of a rule (sum over its hardware rules), queried now.
- * @return 0; -ENOENT; -ENODATA when the rule has no hardware rule; another
- *         negative errno when a query failed (err says which and why).
+ * Hardware counters of a rule: the sum over its hardware rules, queried
+ * now, plus the counts of the ones it had before.  A rule's hardware rules
+ * change while it lives (re-created for new exclusions or levels, a variant
+ * replaced, moved to software and back): just before one is destroyed its
+ * counter is read a last time into a per-rule base (creates come before
+ * destroys, so the old and new rules count distinct packets: no double
+ * counting), so the counters only grow for the life of the planner id.
+ * Packets the old rule counts between that read and its destroy, and all
+ * of its counts when that read fails (sync stats lost_counts, last error),
+ * are lost; a rule whose destroy fails counts on unseen.  A new planner id
+ * (snic_mgr_plan_del + add: the manager's mod-flows or add-flow of an
+ * existing identity) starts from zero: keeping counts across is the
+ * caller's.
+ * @return 0; -ENOENT (*packets, *bytes 0); -ENODATA when the rule has no
+ *         hardware rule now (*packets, *bytes: the base); another negative
+ *         errno when a query failed (err says which and why; *packets,
+ *         *bytes: the base only).
  */
 int snic_mgr_plan_hw_counters(struct snic_mgr_plan *p, uint64_t id,
 			      uint64_t *packets, uint64_t *bytes,

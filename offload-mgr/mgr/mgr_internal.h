@@ -29,7 +29,10 @@ struct mrule {
 	uint64_t created_ms;        /**< monotonic */
 	uint64_t used_ms;           /**< last time its counters moved */
 	uint64_t sw_packets, sw_bytes;
-	uint64_t hw_base_packets, hw_base_bytes;  /**< of hardware rules replaced */
+	uint64_t hw_base_packets, hw_base_bytes;  /**< of its earlier versions'
+						       hardware rules (mod-flows);
+						       the planner keeps those
+						       of this version's */
 	uint64_t seen_packets;      /**< hw + sw total at the last check */
 	bool seen_valid;            /**< seen_packets came from a good read */
 	int plan_rc;                /**< 0, or why the planner does not have it

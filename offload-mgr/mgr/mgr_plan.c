@@ -21,6 +21,11 @@ int mgr_sync(struct snic_mgr *m)
 			"last: %s%s\n", st.failed, snic_mgr_plan_last_error(m->plan),
 			st.stuck ? " (hardware rules that could not be destroyed may "
 			"still forward; they are retried every tick)" : "");
+	else if (st.lost_counts)
+		fprintf(stderr, "snic-offloadd: %u hardware counter(s) could not be "
+			"read before their hardware rule was replaced; rule counters "
+			"miss those counts: %s\n", st.lost_counts,
+			snic_mgr_plan_last_error(m->plan));
 	return rc;
 }
 

@@ -179,22 +179,19 @@ static int batch_store(struct snic_mgr *m, struct batch *b, struct snic_mgr_err 
 	return 0;
 }
 
-/* Hardware counters of r now (0 with *error set when unknown). */
+/* Hardware counters of r now: the planner's (its hardware rules now and
+ * the ones its planner id had before, snic_mgr_plan_hw_counters) + r's base
+ * (of its earlier versions: mod-flows).  On a failed query, the known part
+ * with *error set. */
 void mgr_hw_counts(struct snic_mgr *m, const struct mrule *r, uint64_t *pk,
 		      uint64_t *by, char *error, size_t len)
 {
 	int rc = snic_mgr_plan_hw_counters(m->plan, r->plan_id, pk, by, error, len);
 
-	if (rc == -ENODATA || rc == 0) {
-		if (rc)
-			*pk = *by = 0;
-		*pk += r->hw_base_packets;
-		*by += r->hw_base_bytes;
-		error[0] = 0;
-		return;
-	}
-	*pk = r->hw_base_packets;
-	*by = r->hw_base_bytes;
+	if (rc == -ENODATA || rc == -ENOENT || rc == 0)
+		error[0] = 0;   /* else the planner said why */
+	*pk += r->hw_base_packets;
+	*by += r->hw_base_bytes;
 }
 
 /* Apply a stored batch to memory and the planner, then sync. */
@@ -231,7 +228,9 @@ static void batch_apply(struct snic_mgr *m, struct batch *b)
 			uint64_t pk, by;
 			char *text;
 
-			/* keep the counts of the hardware rules going away */
+			/* keep the counts of the hardware rules going away (a
+			 * new planner id starts from 0); add-flow of an existing
+			 * identity is a new rule instead: its counts start at 0 */
 			mgr_hw_counts(m, r, &pk, &by, e, sizeof(e));
 			r->hw_base_packets = pk;
 			r->hw_base_bytes = by;

@@ -134,7 +134,12 @@ struct snic_mgr_flow_view {
 /**
  * dump-flows: call fn for each rule the filter selects (match NULL = all;
  * table < 0 = every table), in table, priority, id order.  Hardware
- * counters are read now.
+ * counters are read now.  A rule's counters never go back while it lives:
+ * the hardware rules the planner re-creates, replaces or moves to software
+ * leave their counts in a base (snic_mgr_plan_hw_counters), and mod-flows
+ * keeps the old version's.  add-flow of an existing identity makes a new
+ * rule (new id, age and counters from 0), as replace-flows does.  A failed
+ * query: hw_error says why, hw_packets/hw_bytes are the known part.
  */
 int snic_mgr_dump_flows(struct snic_mgr *m, const char *match, int table,
 			int (*fn)(void *arg, const struct snic_mgr_flow_view *v),

@@ -646,6 +646,73 @@ static void test_not_planned(void)
 		   "delete it: %s", err.msg);
 }
 
+/* A rule's hardware counters never go back while it lives: a higher
+ * overlapping rule makes the planner re-create its hardware rule (new
+ * levels or exclusions); the old one's counts are kept.  A failed last read
+ * loses that one's counts only (never a wrong sum, never a lasting error). */
+static char hw_text[4096];
+
+static int hw_of(void *arg, uint64_t id, const char *testpmd)
+{
+	if (id == *(const uint64_t *)arg)
+		snprintf(hw_text, sizeof(hw_text), "%s", testpmd);
+	return 0;
+}
+
+/* dump-flows' hardware packets of the rule priority=700,in_port=vf2 */
+static uint64_t hw_packets_700(uint64_t *id)
+{
+	struct seen s = dump("in_port=vf2");
+
+	for (unsigned i = 0; i < s.n && i < 16; i++)
+		if (strstr(s.text[i], "priority=700,") == s.text[i]) {
+			SNIC_CHECK(s.state[i] == SNIC_MGR_HW, "in hardware: %s", s.reason[i]);
+			*id = s.id[i];
+			return s.hw_packets[i];
+		}
+	SNIC_REQUIRE(0, "no priority=700 rule among %u", s.n);
+	return 0;
+}
+
+static void test_counters_kept(void)
+{
+	const char *r[] = { "priority=700,in_port=vf2,actions=output:vf1" };
+	const char *hi[] = { "priority=710,in_port=vf2,ip,nw_dst=10.0.0.9,actions=output:vf3",
+			     "priority=720,in_port=vf2,ip,nw_dst=10.0.0.8,actions=output:vf3" };
+	struct snic_mgr_err err;
+	char before[sizeof(hw_text)];
+	uint64_t id, n;
+
+	add(r, 1);
+	for (int i = 0; i < 3; i++)
+		SNIC_CHECK(went(VF(2), 0x0a000002, SNIC_FW_TX_VPORT, VF(1)), "to vf1 (%d)", i);
+	SNIC_CHECK_EQ(hw_packets_700(&id), 3, "3 packets counted");
+	snic_mgr_dump_hw(mgr, hw_of, &id);
+	snprintf(before, sizeof(before), "%s", hw_text);
+	add(hi, 1);     /* the planner re-creates the lower rule */
+	snic_mgr_dump_hw(mgr, hw_of, &id);
+	SNIC_CHECK(strcmp(before, hw_text) != 0, "its hardware rule was re-created:\n%s\n%s",
+		   before, hw_text);
+	SNIC_CHECK_EQ(hw_packets_700(&id), 3,
+		      "the re-created rule still shows the 3 packets");
+	for (int i = 0; i < 2; i++)
+		SNIC_CHECK(went(VF(2), 0x0a000002, SNIC_FW_TX_VPORT, VF(1)), "to vf1 (%d)", i);
+	SNIC_CHECK_EQ(hw_packets_700(&id), 5, "3 + 2 packets");
+	/* the last read of the replaced one fails: its counts are lost */
+	strcpy(before, hw_text);
+	fail_queries = true;
+	add(hi + 1, 1);
+	fail_queries = false;
+	snic_mgr_dump_hw(mgr, hw_of, &id);
+	SNIC_CHECK(strcmp(before, hw_text) != 0, "re-created again:\n%s\n%s", before, hw_text);
+	SNIC_CHECK(went(VF(2), 0x0a000002, SNIC_FW_TX_VPORT, VF(1)), "to vf1");
+	n = hw_packets_700(&id);
+	SNIC_CHECK_EQ(n, 4, "a failed last read loses the 2 packets of that hardware "
+		      "rule only: 3 + 1");
+	SNIC_CHECK(snic_mgr_del_flows(mgr, "in_port=vf2", false, &n, &err) == 0 && n == 3,
+		   "delete them: %s", err.msg);
+}
+
 /* replace-flows with two rules of one identity: the later wins, as in
  * add-flows (one rule, not two). */
 static void test_replace_duplicates(void)
@@ -696,6 +763,7 @@ int main(void)
 	test_change_in_place();
 	test_failed_destroy();
 	test_not_planned();
+	test_counters_kept();
 	test_replace_duplicates();
 	test_versions();
 	snic_mgr_destroy(mgr);

@@ -150,18 +150,11 @@ TOPO=("$root/sim/snic-topo" --sim "$SIM" --offloadd "$OFFLOADD" --snicctl "$SNIC
 SD=/run/snic/topo/$TP
 PIDS=()            # processes we started and must stop
 
+# shellcheck source=tests/bench/lib.sh
+. "$here/lib.sh"
 stop_pids() {
-  local p alive
   ((${#PIDS[@]})) || return 0
-  kill -TERM "${PIDS[@]}" 2>/dev/null || true
-  for _ in $(seq 50); do
-    alive=0
-    for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-    ((alive)) || break
-    sleep 0.05
-  done
-  kill -KILL "${PIDS[@]}" 2>/dev/null || true
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  bench_stop_pids "${PIDS[@]}"
   PIDS=()
 }
 

@@ -114,25 +114,14 @@ dir=/run/sbB-insert.$id
 ovsdir=$dir/ovs
 simpid='' offpid=''
 
-# stop_pids PID...: SIGTERM, up to 5 s to go, then SIGKILL (by pid only)
-stop_pids() {
-	local p left
-	for p in "$@"; do kill -TERM "$p" 2>/dev/null || true; done
-	for _ in $(seq 100); do
-		left=0
-		for p in "$@"; do kill -0 "$p" 2>/dev/null && left=1; done
-		((left)) || break
-		sleep 0.05
-	done
-	for p in "$@"; do kill -KILL "$p" 2>/dev/null || true; done
-	for p in "$@"; do wait "$p" 2>/dev/null || true; done
-}
+# shellcheck source=tests/bench/lib.sh
+. "$here/lib.sh"
 stop_ovs() {
 	local p pids=()
 	for p in "$ovsdir"/ovs-vswitchd.pid "$ovsdir"/ovsdb-server.pid; do
 		[[ -f $p ]] && pids+=("$(cat "$p")")
 	done
-	((${#pids[@]})) && stop_pids "${pids[@]}"
+	((${#pids[@]})) && bench_stop_pids "${pids[@]}"
 	rm -f "$ovsdir"/*.pid
 }
 cleanup() {
@@ -140,7 +129,7 @@ cleanup() {
 	trap - EXIT INT TERM
 	stop_ovs 2>/dev/null || true
 	# shellcheck disable=SC2086
-	stop_pids $offpid $simpid 2>/dev/null || true
+	bench_stop_pids $offpid $simpid 2>/dev/null || true
 	ip netns del "$ns" 2>/dev/null || true
 	rm -rf -- "$dir"
 	exit "$rc"

@@ -449,26 +449,12 @@ static void rx(struct snic_mgr_swdp *dp, uint32_t in_ofport, const uint8_t *f,
 static void run(struct snic_mgr_swdp *dp, struct swdp_pkt *pkt,
 		struct snic_mgr_swdp_result *res)
 {
-	struct swdp_cache *c = &dp->cache;
-	const struct swdp_mf *mf = NULL;
 	struct swdp_xlate_out x;
+	const struct swdp_op *ops;
+	unsigned n_ops;
 
-	if (dp->use_emc && (mf = swdp_emc_lookup(c, &pkt->key, pkt->hash))) {
-		dp->st.emc_hits++;
-	} else if (dp->use_mf && (mf = swdp_mf_lookup(c, &pkt->key))) {
-		dp->st.megaflow_hits++;
-		swdp_emc_insert(c, &pkt->key, pkt->hash, mf);
-	}
-	if (mf) {
-		swdp_exec(dp, pkt, swdp_mf_ops(c, mf), mf->n_ops, res);
-		return;
-	}
-	dp->st.upcalls++;
-	swdp_xlate(dp, &pkt->key, &x);
-	if (dp->use_mf && x.cacheable &&
-	    (mf = swdp_mf_insert(c, &pkt->key, &x, &dp->st.flushes)))
-		swdp_emc_insert(c, &pkt->key, pkt->hash, mf);
-	swdp_exec(dp, pkt, x.ops, x.n_ops, res);
+	ops = swdp_program(dp, &pkt->key, pkt->hash, &x, &n_ops);
+	swdp_exec(dp, pkt, ops, n_ops, res);
 }
 
 int snic_mgr_swdp_process(struct snic_mgr_swdp *dp, uint32_t in_ofport,

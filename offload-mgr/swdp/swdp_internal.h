@@ -447,6 +447,38 @@ struct swdp_pkt {
 /* Translate key (swdp_xlate.c) into x (ops in dp->xops). */
 void swdp_xlate(struct snic_mgr_swdp *dp, const union swdp_keyw *key,
 		struct swdp_xlate_out *x);
+
+/* The program for key (hash: swdp_hash_key(key)): from the exact-match
+ * cache, else the megaflow cache (then put in the EMC), else translated
+ * into x (the caller's room) and cached when it may be; counted in dp->st.
+ * The one cache path: process() and the benchmarks both take it. */
+static inline const struct swdp_op *swdp_program(struct snic_mgr_swdp *dp,
+						 const union swdp_keyw *key,
+						 uint64_t hash,
+						 struct swdp_xlate_out *x,
+						 unsigned *n_ops)
+{
+	struct swdp_cache *c = &dp->cache;
+	const struct swdp_mf *mf = NULL;
+
+	if (dp->use_emc && (mf = swdp_emc_lookup(c, key, hash))) {
+		dp->st.emc_hits++;
+	} else if (dp->use_mf && (mf = swdp_mf_lookup(c, key))) {
+		dp->st.megaflow_hits++;
+		swdp_emc_insert(c, key, hash, mf);
+	}
+	if (mf) {
+		*n_ops = mf->n_ops;
+		return swdp_mf_ops(c, mf);
+	}
+	dp->st.upcalls++;
+	swdp_xlate(dp, key, x);
+	if (dp->use_mf && x->cacheable &&
+	    (mf = swdp_mf_insert(c, key, x, &dp->st.flushes)))
+		swdp_emc_insert(c, key, hash, mf);
+	*n_ops = x->n_ops;
+	return x->ops;
+}
 /* Run ops on pkt (swdp_exec.c). */
 void swdp_exec(struct snic_mgr_swdp *dp, struct swdp_pkt *pkt,
 	       const struct swdp_op *ops, unsigned n_ops,

@@ -185,6 +185,7 @@ void cls_snic_cached(struct cls_snic *s, const union swdp_keyw *keys, unsigned n
 		     int32_t *rules)
 {
 	struct swdp_cache *c = &s->dp->cache;
+	const struct snic_mgr_swdp_stats st0 = s->dp->st;
 	uint64_t hash[SWDP_BURST];
 
 	for (unsigned i = 0; i < n; i++) {
@@ -195,35 +196,21 @@ void cls_snic_cached(struct cls_snic *s, const union swdp_keyw *keys, unsigned n
 		}
 	}
 	for (unsigned i = 0; i < n; i++) {
-		const struct swdp_mf *mf = swdp_emc_lookup(c, &keys[i], hash[i]);
+		struct swdp_xlate_out x;
 		const struct swdp_op *ops;
 		unsigned n_ops;
 
-		if (mf) {
-			s->cs.emc++;
-		} else if (s->dp->use_mf && (mf = swdp_mf_lookup(c, &keys[i]))) {
-			s->cs.megaflow++;
-			swdp_emc_insert(c, &keys[i], hash[i], mf);
-		}
-		if (mf) {
-			ops = swdp_mf_ops(c, mf);
-			n_ops = mf->n_ops;
-		} else {
-			struct swdp_xlate_out x;
-
-			s->cs.upcalls++;
-			swdp_xlate(s->dp, &keys[i], &x);
-			if (s->dp->use_mf && x.cacheable &&
-			    (mf = swdp_mf_insert(c, &keys[i], &x, &s->cs.flushes)))
-				swdp_emc_insert(c, &keys[i], hash[i], mf);
-			ops = x.ops;
-			n_ops = x.n_ops;
-		}
+		/* the datapath's own cache path, without parse and actions */
+		ops = swdp_program(s->dp, &keys[i], hash[i], &x, &n_ops);
 		if (rules)
 			rules[i] = program_rule(s, ops, n_ops);
 		else
 			cls_sink += ops[0].arg;
 	}
+	s->cs.emc += s->dp->st.emc_hits - st0.emc_hits;
+	s->cs.megaflow += s->dp->st.megaflow_hits - st0.megaflow_hits;
+	s->cs.upcalls += s->dp->st.upcalls - st0.upcalls;
+	s->cs.flushes += s->dp->st.flushes - st0.flushes;
 	s->cs.lookups += n;
 }
 

@@ -254,11 +254,15 @@ static void compare_printed(const char *ovs_text, const struct snic_of_rule *r)
 					  sizeof(mt)) == 0, "match format");
 	/* OXM carries only the usual VLAN matches (dl_vlan, dl_vlan_pcp, tag
 	 * or no tag) as they are: others are widened or dropped in OpenFlow
-	 * 1.1+ (the OVS-normalised check below still covers them). */
+	 * 1.1+ (the OVS-normalised check below still covers them).  "No tag"
+	 * as dl_vlan=0xffff gives (vlan_tci 0, mask 0xffff) and is OXM's
+	 * vlan_vid=OFPVID_NONE, which carries no PCP: OVS reads it back as
+	 * vlan_tci=0x0000/0x1fff (the same packets: none without a tag has a
+	 * PCP), so only NXM (dialect 0) keeps it as written (seed 1795230579). */
 	uint16_t vm = r->match.vlan_tci_mask, vv = r->match.vlan_tci;
 	bool std_vlan = !vm || (vv & 0x1000 && (vm == 0x1fff || vm == 0xf000 ||
 						vm == 0xffff || vm == 0x1000)) ||
-			(!vv && (vm == 0xffff || vm == 0x1000));
+			(!vv && (vm == 0x1000 || (vm == 0xffff && d == 0)));
 	if (d == 0 || std_vlan)
 		SNIC_CHECK(!strcmp(mt, f.match), "%s: match: snic \"%s\", "
 			   "ovs \"%s\"", ovs_text, mt, f.match);
@@ -295,6 +299,13 @@ static void check_prereq_drop(const char *text, const struct snic_of_error *e0)
 			     e.token, e.column);
 		memset(t + at, ' ', n);
 		rc = snic_of_rule_parse(t, SNIC_OF_MODE_ADD, NULL, &r, &e);
+	}
+	if (rc && strstr(e.msg, "on icmp this is the ICMP")) {
+		/* what is left meets the other deliberate difference, the ICMP
+		 * range OVS truncates (e.g. icmp,ipv6_dst=..,tp_dst=39899: seed
+		 * 121) */
+		n_icmp++;
+		return;
 	}
 	SNIC_CHECK(rc == 0, "%s: prerequisite refusal, but without the "
 		   "offending fields still refused: %s", text,
